@@ -1,0 +1,1 @@
+//! The voter ballot client (wasm). Built out by the cryptographic core issue.

@@ -1,0 +1,1 @@
+//! urne-server: the voting server.

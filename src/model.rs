@@ -1,0 +1,1 @@
+//! The election model (décret n°91-1197, Titre I).

@@ -1,0 +1,1 @@
+//! urne-tally: the bureau's program (bâtonnier and scrutateurs).

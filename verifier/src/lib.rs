@@ -1,0 +1,1 @@
+//! urne-verify: the observers' offline verifier.
