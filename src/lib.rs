@@ -3,10 +3,12 @@
 //! One implementation of everything that decides an election, shared by `urne-server`,
 //! `urne-tally`, `urne-verify` and, compiled to wasm, by the voter's browser (`booth/`):
 //!
+//! - [`encoding`]: the canonical binary encoding of everything hashed or signed;
 //! - [`model`]: electors, candidacies, contests and the décret's validation rules;
 //! - [`rules`]: the counting rules of décret n°91-1197, one file each, from counts to a
 //!   result that keeps every figure the procès-verbal prints.
 #![forbid(unsafe_code)]
 
+pub mod encoding;
 pub mod model;
 pub mod rules;
