@@ -98,7 +98,7 @@ pub fn unhex(s: &str) -> Result<Vec<u8>, String> {
         }
     }
     let bytes = s.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(format!(
             "longueur hexadécimale impaire ({} caractères)",
             bytes.len()
