@@ -22,3 +22,13 @@ pub use conseil_size::conseil_size;
 pub use elector::{Elector, ElectorError, FormerFunction, OrdinalFunction, Sex, Status};
 pub use ordinal_weight::{OrdinalWeightError, ordinal_weight};
 pub use roll::{Roll, RollCounts, RollError, RollErrors};
+pub mod candidacy;
+pub mod contest;
+pub mod election;
+pub mod validation;
+pub use candidacy::{Candidacy, CandidacyKind};
+pub use contest::{Contest, ContestKind, Round, WeightBasis};
+pub use election::{
+    Bureau, BureauMember, DefinitionError, DefinitionFormat, Election, PublicKeyBytes, VotingRight,
+};
+pub use validation::{PersonRef, ValidationError, ValidationErrors};
