@@ -9,6 +9,7 @@
 //!   result that keeps every figure the procès-verbal prints.
 #![forbid(unsafe_code)]
 
+pub mod crypto;
 pub mod encoding;
 pub mod model;
 pub mod rules;

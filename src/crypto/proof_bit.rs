@@ -1,0 +1,66 @@
+//! The 0/1 proof attached to each encrypted option (docs/protocol.md §Bit proof): the ciphertext
+//! encrypts 0 or 1. A two-branch [disjunctive proof](super::or_proof) whose transcript is the
+//! contest transcript (election fingerprint, election key, credential, contest, all ciphertexts)
+//! followed by the option index.
+//!
+//! Encoding (224 bytes): `a₀ b₀ a₁ b₁` (points), `c₀`, `z₀ z₁` (scalars).
+
+use super::CryptoError;
+use super::batch::BatchVerifier;
+use super::elgamal::{Ciphertext, EncryptionTables};
+use super::group::Scalar;
+use super::or_proof::OrProof;
+use crate::encoding::{DecodeError, Reader, Writer};
+use merlin::Transcript;
+use rand_core::CryptoRng;
+
+/// Encoded size of a [`BitProof`].
+pub const BIT_PROOF_LEN: usize = 4 * 32 + 3 * 32;
+
+/// Proof that a ciphertext encrypts 0 or 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BitProof(pub(crate) OrProof);
+
+impl BitProof {
+    /// Proves that `Enc(bit; r)` encrypts `bit`.
+    pub fn prove<R: CryptoRng + ?Sized>(
+        transcript: &mut Transcript,
+        tables: &EncryptionTables,
+        bit: bool,
+        r: &Scalar,
+        rng: &mut R,
+    ) -> Self {
+        BitProof(OrProof::prove(
+            transcript,
+            tables,
+            usize::from(bit),
+            r,
+            2,
+            rng,
+        ))
+    }
+
+    /// Checks the challenges and adds the equations to `batch` (checked by `batch.verify`).
+    pub fn verify(
+        &self,
+        transcript: &mut Transcript,
+        ct: &Ciphertext,
+        batch: &mut BatchVerifier,
+    ) -> Result<(), CryptoError> {
+        if self.0.verify(transcript, ct, 2, batch) {
+            Ok(())
+        } else {
+            Err(CryptoError::invalid("preuve 0/1 mal formée"))
+        }
+    }
+
+    /// Appends the 224 bytes.
+    pub fn write(&self, w: &mut Writer) {
+        self.0.write(w);
+    }
+
+    /// Reads 224 bytes; field names are prefixed with `field`.
+    pub fn read(r: &mut Reader<'_>, field: &str) -> Result<Self, DecodeError> {
+        OrProof::read(r, field, 2).map(BitProof)
+    }
+}
