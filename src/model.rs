@@ -21,7 +21,7 @@ pub use cnbf::{Cnbf, CnbfError};
 pub use conseil_size::conseil_size;
 pub use elector::{Elector, ElectorError, FormerFunction, OrdinalFunction, Sex, Status};
 pub use ordinal_weight::{OrdinalWeightError, ordinal_weight};
-pub use roll::{Roll, RollCounts, RollError, RollErrors};
+pub use roll::{Roll, RollCounts, RollError, RollErrors, RollFile};
 pub mod candidacy;
 pub mod contest;
 pub mod election;
