@@ -2,33 +2,37 @@
 //!
 //! - [`Cnbf`]: the avocat's CNBF number, validated and normalised;
 //! - [`Elector`] and [`Roll`]: the liste électorale of a barreau, with counts and lookup;
-//! - [`conseil_size`], [`ordinal_weight`]: the décret's tables and formulas;
+//! - [`conseil_size()`] (art. 4) and [`ordinal_weight()`] (art. 25): the décret's table and formula;
+//! - [`Candidacy`], [`Contest`], [`Election`]: what is elected, by whom, read from a JSON or TOML
+//!   definition file;
+//! - [`Election::validate`]: every check of the décret, each a distinct [`ValidationError`];
+//! - [`Election::voting_rights`]: the contests an elector votes in, with the weight of each ballot;
 //! - [`collation`]: the alphabetical order of names used for binômes.
 //!
-//! `docs/model.md` lists every rule with the décret passage it implements.
+//! `docs/model.md` lists every rule with the décret passage it implements, and what is not checked.
 
+pub mod candidacy;
 pub mod circonscription;
 pub mod cnbf;
 pub mod collation;
 pub mod conseil_size;
+pub mod contest;
 pub mod dates;
+pub mod election;
 pub mod elector;
 pub mod ordinal_weight;
 pub mod roll;
+pub mod validation;
 
+pub use candidacy::{Candidacy, CandidacyKind};
 pub use circonscription::Circonscription;
 pub use cnbf::{Cnbf, CnbfError};
 pub use conseil_size::conseil_size;
-pub use elector::{Elector, ElectorError, FormerFunction, OrdinalFunction, Sex, Status};
-pub use ordinal_weight::{OrdinalWeightError, ordinal_weight};
-pub use roll::{Roll, RollCounts, RollError, RollErrors};
-pub mod candidacy;
-pub mod contest;
-pub mod election;
-pub mod validation;
-pub use candidacy::{Candidacy, CandidacyKind};
 pub use contest::{Contest, ContestKind, Round, WeightBasis};
 pub use election::{
     Bureau, BureauMember, DefinitionError, DefinitionFormat, Election, PublicKeyBytes, VotingRight,
 };
+pub use elector::{Elector, ElectorError, FormerFunction, OrdinalFunction, Sex, Status};
+pub use ordinal_weight::{OrdinalWeightError, ordinal_weight};
+pub use roll::{Roll, RollCounts, RollError, RollErrors, RollFile};
 pub use validation::{PersonRef, ValidationError, ValidationErrors};

@@ -16,7 +16,7 @@ pub enum Candidacy {
         /// The candidate.
         candidate: Cnbf,
     },
-    /// A binôme « composé[s] d'un homme et d'une femme dont les noms sont classés par ordre
+    /// A binôme « composés d'un homme et d'une femme dont les noms sont classés par ordre
     /// alphabétique » (art. 5 II). `members` is in the order of the documents.
     Binome {
         /// Identifier, unique in the contest.

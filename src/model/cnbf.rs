@@ -209,3 +209,24 @@ mod tests {
         assert!(serde_json::from_str::<Cnbf>("\"P12\"").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn normalisation_is_idempotent_and_ignores_leading_zeros(n in 1u64..100_000_000, zeros in 0usize..4) {
+            let written = format!("{}{n}", "0".repeat(zeros));
+            let parsed = Cnbf::parse(&written).unwrap();
+            prop_assert_eq!(parsed.as_str(), n.to_string());
+            prop_assert_eq!(Cnbf::parse(parsed.as_str()).unwrap(), parsed);
+        }
+
+        #[test]
+        fn any_string_with_a_letter_is_refused(s in "[0-9]{0,4}[A-Za-z][0-9A-Za-z]{0,4}") {
+            prop_assert!(Cnbf::parse(&s).is_err());
+        }
+    }
+}

@@ -144,3 +144,30 @@ mod tests {
         assert!(!same_name("Paris", "Pontoise"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn folding_is_idempotent(s in "\\PC{0,20}") {
+            let once = fold(&s);
+            prop_assert_eq!(fold(&once), once.clone());
+        }
+
+        #[test]
+        fn the_name_order_is_antisymmetric(a in "[A-Za-zÀ-ÿ' -]{0,12}", b in "[A-Za-zÀ-ÿ' -]{0,12}") {
+            prop_assert_eq!(compare_names(&a, "", &b, ""), compare_names(&b, "", &a, "").reverse());
+        }
+
+        #[test]
+        fn case_never_changes_the_order(a in "[a-zà-ÿ]{1,12}", b in "[a-zà-ÿ]{1,12}") {
+            prop_assert_eq!(
+                compare_names(&a.to_uppercase(), "", &b, ""),
+                compare_names(&a, "", &b, "")
+            );
+        }
+    }
+}

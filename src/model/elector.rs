@@ -72,7 +72,7 @@ pub enum OrdinalFunction {
     /// Bâtonnier en exercice: elector of the CNB collège ordinal (art. 22).
     Batonnier,
     /// Vice-bâtonnier en exercice: sits in the conseil « avec voix consultative » and the function
-    /// is « incompatible[s] avec celles de membre du conseil de l'ordre » (art. 6), so not an
+    /// is « incompatibles avec celles de membre du conseil de l'ordre » (art. 6), so not an
     /// elector of the collège ordinal (art. 22 names « bâtonniers et membres des conseils »).
     ViceBatonnier,
     /// Membre du conseil de l'ordre en exercice: elector of the CNB collège ordinal (art. 22).

@@ -113,6 +113,24 @@ impl fmt::Display for RollErrors {
 
 impl std::error::Error for RollErrors {}
 
+/// A roll written as a JSON or TOML file (`barreau` and `[[electors]]`), for tests, examples and
+/// tools; the ordre's CSV import is the admin's (`urne-server admin import-roll`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollFile {
+    /// The barreau.
+    pub barreau: String,
+    /// The electors.
+    pub electors: Vec<Elector>,
+}
+
+impl RollFile {
+    /// Builds and checks the [`Roll`].
+    pub fn into_roll(self) -> Result<Roll, RollErrors> {
+        Roll::new(&self.barreau, self.electors)
+    }
+}
+
 impl Roll {
     /// Builds the roll of `barreau`, checking every elector; all problems are reported at once.
     pub fn new(barreau: &str, electors: Vec<Elector>) -> Result<Roll, RollErrors> {
