@@ -15,8 +15,11 @@
 //! - [`counts_file`]: the counts file (TOML or JSON) read by `urne-tally count`;
 //! - [`report`]: the French text rendering of a result.
 
+pub mod cnb_seat_split;
 pub mod common;
 pub mod method_batonnier;
 pub mod method_cnb_general;
 pub mod method_cnb_ordinal;
 pub mod method_conseil;
+pub mod next_round;
+pub mod recensement;
