@@ -90,7 +90,7 @@ impl SeatSplit {
 
 /// Splits the seats of a collège between the two circonscriptions.
 pub fn split_cnb_seats(input: &SeatSplitInput) -> Result<SeatSplit, RuleError> {
-    if input.seats == 0 || input.seats % 2 != 0 {
+    if input.seats == 0 || !input.seats.is_multiple_of(2) {
         return Err(RuleError::invalid(
             "seats",
             format!(
@@ -124,7 +124,7 @@ pub fn split_cnb_seats(input: &SeatSplitInput) -> Result<SeatSplit, RuleError> {
     let integer = paris_num % u128::from(total) == 0;
 
     let (paris, national, adjustment) = if integer {
-        if paris_floor % 2 == 0 {
+        if paris_floor.is_multiple_of(2) {
             (paris_floor, national_floor, Adjustment::None)
         } else if paris_floor < national_floor {
             (
