@@ -17,9 +17,11 @@
 
 pub mod cnb_seat_split;
 pub mod common;
+pub mod counts_file;
 pub mod method_batonnier;
 pub mod method_cnb_general;
 pub mod method_cnb_ordinal;
 pub mod method_conseil;
 pub mod next_round;
 pub mod recensement;
+pub mod report;
