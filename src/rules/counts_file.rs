@@ -178,6 +178,9 @@ fn french_serde_message(msg: &str) -> String {
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return format!("type invalide : {rest}");
     }
+    if msg.starts_with("EOF while parsing") {
+        return "fin du fichier inattendue : document JSON incomplet".to_string();
+    }
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         return format!("valeur inconnue : {rest}")
             .replace(", expected one of ", " ; valeurs admises : ");
@@ -186,8 +189,10 @@ fn french_serde_message(msg: &str) -> String {
 }
 
 fn path_string(path: &serde_path_to_error::Path) -> Option<String> {
+    // serde_path_to_error writes `?` for a segment it could not name (a syntax error).
     let s = path.to_string();
-    (s != "." && !s.is_empty()).then_some(s)
+    let s = s.trim_end_matches(".?").trim_end_matches('?');
+    (s != "." && !s.is_empty()).then(|| s.to_string())
 }
 
 /// Parses a counts file's text.

@@ -445,18 +445,20 @@ pub fn render_seat_split(out: &mut String, s: &SeatSplit) {
             (
                 "Part proportionnelle de Paris",
                 format!(
-                    "{} / {} = {}",
-                    fr(s.paris_share.num),
-                    fr(s.paris_share.den),
+                    "{} × {} / {} = {}",
+                    s.seats,
+                    fr(s.paris_avocats),
+                    fr(u128::from(s.paris_avocats) + u128::from(s.national_avocats)),
                     s.paris_share.french()
                 ),
             ),
             (
                 "Part proportionnelle nationale",
                 format!(
-                    "{} / {} = {}",
-                    fr(s.national_share.num),
-                    fr(s.national_share.den),
+                    "{} × {} / {} = {}",
+                    s.seats,
+                    fr(s.national_avocats),
+                    fr(u128::from(s.paris_avocats) + u128::from(s.national_avocats)),
                     s.national_share.french()
                 ),
             ),
