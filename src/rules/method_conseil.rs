@@ -426,6 +426,33 @@ mod tests {
         assert_eq!(count_conseil(&c).unwrap_err().field, "candidacies");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn elected_and_remaining_seats_always_make_the_seats(
+            votes in proptest::collection::vec(0u64..50, 1..10),
+            seats in 1u32..8,
+            round in 1u8..3,
+        ) {
+            // Distinct vote counts: no tie, so no date is needed.
+            let mut seen = std::collections::BTreeSet::new();
+            proptest::prop_assume!(votes.iter().all(|v| seen.insert(*v)));
+            // Each of the 50 ballots marks at most `seats` candidacies.
+            proptest::prop_assume!(votes.iter().sum::<u64>() <= u64::from(seats) * 50);
+            let cands: Vec<Candidacy> = votes
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| cand(&format!("C{i}"), v, vec![]))
+                .collect();
+            let r = count_conseil(&counts(round, seats, 50, cands)).unwrap();
+            proptest::prop_assert_eq!(r.elected.len() as u32 + r.remaining_seats, seats);
+            let elected_min = r.ranking.iter().filter(|s| s.status == Status::Elected).map(|s| s.votes).min();
+            let other_max = r.ranking.iter().filter(|s| s.status != Status::Elected).map(|s| s.votes).max();
+            if let (Some(e), Some(o)) = (elected_min, other_max) {
+                proptest::prop_assert!(e > o);
+            }
+        }
+    }
+
     #[test]
     fn zero_seats_are_rejected() {
         let c = counts(1, 0, 10, vec![cand("A", 6, vec![])]);
