@@ -435,6 +435,7 @@ pub(crate) fn check_multi_choice_sum(
 /// Used for the electoral quotient and the averages of the plus forte moyenne; never converted
 /// to floating point.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(try_from = "RatioRepr")]
 pub struct Ratio {
     /// Numerator.
     pub num: u64,
@@ -442,9 +443,32 @@ pub struct Ratio {
     pub den: u64,
 }
 
+/// The serialized form of a [`Ratio`], checked on the way in (a result read back from JSON
+/// must not carry a zero denominator).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RatioRepr {
+    num: u64,
+    den: u64,
+}
+
+impl TryFrom<RatioRepr> for Ratio {
+    type Error = String;
+    fn try_from(r: RatioRepr) -> Result<Self, String> {
+        if r.den == 0 {
+            return Err("dénominateur nul".to_string());
+        }
+        Ok(Ratio {
+            num: r.num,
+            den: r.den,
+        })
+    }
+}
+
 impl Ratio {
-    /// `num / den`; `den` must not be zero (the callers divide by seats + 1 or by a checked
-    /// non-zero number of seats).
+    /// `num / den`. The rules only divide by seats + 1 or by a checked non-zero number of
+    /// seats; a zero `den` is nevertheless replaced by 1 so that no value of this type can
+    /// divide by zero.
     pub fn new(num: u64, den: u64) -> Self {
         Ratio {
             num,
@@ -1068,6 +1092,13 @@ pub(crate) mod tests {
         assert!(third > close);
         assert_eq!(Ratio::new(2, 4), Ratio::new(1, 2));
         assert!(Ratio::new(u64::MAX, u64::MAX - 1) < Ratio::new(u64::MAX - 1, u64::MAX - 2));
+    }
+
+    #[test]
+    fn a_ratio_with_a_zero_denominator_is_not_read_back() {
+        assert!(serde_json::from_str::<Ratio>(r#"{"num":1,"den":0}"#).is_err());
+        let r: Ratio = serde_json::from_str(r#"{"num":3,"den":2}"#).unwrap();
+        assert_eq!(r.french(), "1,50");
     }
 
     #[test]

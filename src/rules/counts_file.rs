@@ -419,6 +419,24 @@ votes = 4182
     }
 
     #[test]
+    fn every_example_result_reads_back_from_its_json() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/counts");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                continue;
+            }
+            let counted = count_file(&path).unwrap();
+            let json = serde_json::to_string(&counted).unwrap();
+            let back: Counted = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, counted, "{}", path.display());
+            n += 1;
+        }
+        assert!(n >= 9);
+    }
+
+    #[test]
     fn the_format_is_guessed_from_the_extension_then_the_content() {
         assert_eq!(Format::guess(Path::new("a.json"), ""), Format::Json);
         assert_eq!(Format::guess(Path::new("a.TOML"), "{"), Format::Toml);
