@@ -2,7 +2,7 @@
 //! most 30 avocats inscrits and honoraires) or binômes (more than 30); two rounds.
 //!
 //! Décret n°91-1197, art. 5, I and II: « sont élus au premier tour de scrutin les candidats
-//! [binômes] ayant obtenu la majorité absolue des suffrages exprimés. Au second tour de scrutin,
+//! (binômes) ayant obtenu la majorité absolue des suffrages exprimés. Au second tour de scrutin,
 //! l'élection a lieu à la majorité relative. » Ties: oldest inscription au tableau, then oldest
 //! age; for a binôme, « le binôme qui comporte le candidat » with the oldest inscription, then
 //! « le binôme qui comporte le candidat le plus âgé ».
