@@ -19,17 +19,17 @@ pub mod ballot;
 pub mod batch;
 pub mod code;
 pub mod credential;
-// pub mod decryption;
-// pub mod dkg;
-// pub mod dlog;
+pub mod decryption;
+pub mod dkg;
+pub mod dlog;
 pub mod elgamal;
 pub mod group;
 mod or_proof;
 pub mod proof_bit;
-// pub mod proof_dleq;
-// pub mod proof_dlog;
+pub mod proof_dleq;
+pub mod proof_dlog;
 pub mod proof_range;
-// pub mod tally;
+pub mod tally;
 
 pub use group::{Point, Scalar};
 

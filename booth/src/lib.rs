@@ -1,1 +1,230 @@
-//! The voter ballot client (wasm). Built out by the cryptographic core issue.
+//! The voter's ballot client: the ballot-making half of the urne core, compiled to
+//! `wasm32-unknown-unknown` and driven by `booth/js/booth.js` (docs/protocol.md §Booth).
+//!
+//! Two operations, each taking a JSON request and giving a JSON answer:
+//! - [`credential`]: code + campaign id → credential public key, login token, credential secret;
+//! - [`ballot`]: election fingerprint, election key, contest shapes, selections, credential
+//!   secret and a 32-byte seed (from `crypto.getRandomValues`) → canonical ballot bytes, tracker.
+//!
+//! The wasm exports are `extern "C"` functions over linear memory: the page allocates a buffer
+//! with `urne_alloc`, writes the request, calls the operation (0 = success, 1 = error), and reads
+//! the answer (or the French error message) at `urne_result_ptr` / `urne_result_len`.
+//! No import, no network, no clock: all randomness is the seed passed by the page.
+// Exporting functions over linear memory needs `#[unsafe(no_mangle)]` and raw pointers: the
+// browser has no other ABI to call into wasm without a generated binding layer (wasm-bindgen),
+// which we avoid to keep the booth small and auditable. The unsafe surface is the four exports
+// below; everything else is safe Rust.
+#![allow(unsafe_code)]
+
+use chacha20::ChaCha20Rng;
+use rand_core::SeedableRng;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use urne::crypto::ballot::{Ballot, ContestShape, ElectionParams};
+use urne::crypto::code::VoterCode;
+use urne::crypto::credential::Credential;
+use urne::crypto::elgamal::{ElectionKey, EncryptionTables};
+use urne::encoding::{Hash32, hex, unhex};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Request of [`credential`].
+#[derive(Deserialize)]
+#[allow(missing_debug_implementations)] // holds the code: never printed
+pub struct CredentialRequest {
+    /// The code as typed.
+    pub code: String,
+    /// The election campaign id (argon2id salt).
+    pub campaign: String,
+}
+
+impl Drop for CredentialRequest {
+    fn drop(&mut self) {
+        self.code.zeroize();
+    }
+}
+
+/// Answer of [`credential`].
+#[derive(Serialize, Deserialize, Debug)]
+pub struct CredentialAnswer {
+    /// Credential public key, hex.
+    pub public_key: String,
+    /// Login token, hex (sent to the server at login).
+    pub login_token: String,
+    /// Credential secret (signing key seed ‖ login token), hex: kept by the page until the vote.
+    pub secret: String,
+}
+
+/// Request of [`ballot`].
+#[derive(Deserialize)]
+#[allow(missing_debug_implementations)] // holds the credential secret: never printed
+pub struct BallotRequest {
+    /// Election fingerprint, hex.
+    pub election: String,
+    /// Election key, hex.
+    pub election_key: String,
+    /// Contests: `{"options": n, "max": m}`.
+    pub contests: Vec<ContestJson>,
+    /// Per contest, the selected option indices (empty = blank).
+    pub selections: Vec<Vec<u32>>,
+    /// Credential secret from [`credential`], hex.
+    pub secret: String,
+    /// 32 random bytes from `crypto.getRandomValues`, hex.
+    pub seed: String,
+}
+
+impl Drop for BallotRequest {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+        self.seed.zeroize();
+        for s in &mut self.selections {
+            s.zeroize();
+        }
+    }
+}
+
+/// A contest shape in JSON.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug)]
+pub struct ContestJson {
+    /// Number of options.
+    pub options: u32,
+    /// Most selections.
+    pub max: u32,
+}
+
+/// Answer of [`ballot`].
+#[derive(Serialize, Deserialize, Debug)]
+pub struct BallotAnswer {
+    /// Canonical ballot bytes, hex (what the page posts).
+    pub ballot: String,
+    /// Ballot tracker, hex (shown to the elector).
+    pub tracker: String,
+}
+
+fn fixed<const N: usize>(field: &str, s: &str) -> Result<Zeroizing<[u8; N]>, String> {
+    let v = Zeroizing::new(unhex(s).map_err(|e| format!("{field} : {e}"))?);
+    let mut out = Zeroizing::new([0u8; N]);
+    if v.len() != N {
+        return Err(format!("{field} : {N} octets attendus, {} reçus", v.len()));
+    }
+    out.copy_from_slice(&v);
+    Ok(out)
+}
+
+/// Derives the credential from a typed code.
+pub fn credential(request: &[u8]) -> Result<String, String> {
+    let req: CredentialRequest =
+        serde_json::from_slice(request).map_err(|e| format!("requête invalide : {e}"))?;
+    let code = VoterCode::parse(&req.code).map_err(|e| e.to_string())?;
+    let cred = Credential::derive(&code, &req.campaign).map_err(|e| e.to_string())?;
+    let answer = CredentialAnswer {
+        public_key: hex(&cred.public_key().0),
+        login_token: hex(&cred.login_token().0),
+        secret: hex(cred.secret_bytes().as_ref()),
+    };
+    serde_json::to_string(&answer).map_err(|e| e.to_string())
+}
+
+/// Encrypts, proves and signs a ballot.
+pub fn ballot(request: &[u8]) -> Result<String, String> {
+    let req: BallotRequest =
+        serde_json::from_slice(request).map_err(|e| format!("requête invalide : {e}"))?;
+    let election = Hash32::from_hex(&req.election).map_err(|e| format!("election : {e}"))?;
+    let key_bytes = fixed::<32>("election_key", &req.election_key)?;
+    let key = ElectionKey::decode(key_bytes.as_ref()).map_err(|e| e.to_string())?;
+    let shapes = req
+        .contests
+        .iter()
+        .map(|c| ContestShape {
+            options: c.options,
+            max: c.max,
+        })
+        .collect();
+    let params = ElectionParams::new(election, key, shapes).map_err(|e| e.to_string())?;
+    let secret = fixed::<64>("secret", &req.secret)?;
+    let credential = Credential::from_secret_bytes(&secret);
+    let seed = fixed::<32>("seed", &req.seed)?;
+    let mut rng = ChaCha20Rng::from_seed(*seed);
+    let tables = EncryptionTables::new(key);
+    let ballot = Ballot::prepare(&params, &tables, &credential, &req.selections, &mut rng)
+        .map_err(|e| e.to_string())?;
+    let answer = BallotAnswer {
+        ballot: hex(&ballot.encode()),
+        tracker: ballot.tracker().to_hex(),
+    };
+    serde_json::to_string(&answer).map_err(|e| e.to_string())
+}
+
+static RESULT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+fn set_result(bytes: Vec<u8>) {
+    let mut r = RESULT.lock().unwrap_or_else(|p| p.into_inner());
+    r.zeroize();
+    *r = bytes;
+}
+
+fn run(op: fn(&[u8]) -> Result<String, String>, ptr: *mut u8, len: usize) -> u32 {
+    // SAFETY: the page passes a buffer it obtained from `urne_alloc(len)` and filled.
+    let input = unsafe { std::slice::from_raw_parts(ptr, len) };
+    let (status, out) = match op(input) {
+        Ok(s) => (0, s),
+        Err(e) => (1, e),
+    };
+    set_result(out.into_bytes());
+    status
+}
+
+/// Allocates `len` bytes for a request.
+#[unsafe(no_mangle)]
+pub extern "C" fn urne_alloc(len: usize) -> *mut u8 {
+    let mut v = Vec::<u8>::with_capacity(len.max(1));
+    let p = v.as_mut_ptr();
+    std::mem::forget(v);
+    p
+}
+
+/// Frees (after zeroing) a buffer from [`urne_alloc`].
+///
+/// # Safety
+/// `ptr` must come from `urne_alloc(len)` and not be used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn urne_free(ptr: *mut u8, len: usize) {
+    // SAFETY: per the contract, `ptr` was allocated with capacity `len.max(1)`.
+    let mut v = unsafe { Vec::from_raw_parts(ptr, len, len.max(1)) };
+    v.zeroize();
+}
+
+/// Runs [`credential`] on the request at `ptr..ptr+len`; 0 on success.
+///
+/// # Safety
+/// `ptr..ptr+len` must be a buffer from [`urne_alloc`], initialised by the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn urne_credential(ptr: *mut u8, len: usize) -> u32 {
+    run(credential, ptr, len)
+}
+
+/// Runs [`ballot`] on the request at `ptr..ptr+len`; 0 on success.
+///
+/// # Safety
+/// `ptr..ptr+len` must be a buffer from [`urne_alloc`], initialised by the caller.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn urne_ballot(ptr: *mut u8, len: usize) -> u32 {
+    run(ballot, ptr, len)
+}
+
+/// Address of the last answer.
+#[unsafe(no_mangle)]
+pub extern "C" fn urne_result_ptr() -> *const u8 {
+    RESULT.lock().map_or(std::ptr::null(), |r| r.as_ptr())
+}
+
+/// Length of the last answer.
+#[unsafe(no_mangle)]
+pub extern "C" fn urne_result_len() -> usize {
+    RESULT.lock().map_or(0, |r| r.len())
+}
+
+/// Zeroes and drops the last answer (it may hold the credential secret).
+#[unsafe(no_mangle)]
+pub extern "C" fn urne_clear_result() {
+    set_result(Vec::new());
+}

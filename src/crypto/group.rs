@@ -115,7 +115,6 @@ pub fn random_scalar<R: CryptoRng + ?Sized>(rng: &mut R) -> Scalar {
 /// Merlin transcript helpers: every value is appended with a label, challenges are 64 bytes
 /// reduced modulo ℓ.
 pub(crate) trait TranscriptExt {
-    #[allow(dead_code)]
     fn point(&mut self, label: &'static [u8], p: &Point);
     fn compressed(&mut self, label: &'static [u8], p: &[u8; 32]);
     fn u32(&mut self, label: &'static [u8], v: u32);

@@ -1,0 +1,116 @@
+//! Runs the committed booth (booth/dist/urne_booth.wasm through booth/js/booth.js) under node,
+//! makes ballots there and verifies them here with the native core.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
+
+use std::path::Path;
+use std::process::Command;
+use urne::crypto::ballot::{Ballot, ContestShape, ElectionParams};
+use urne::crypto::code::VoterCode;
+use urne::crypto::credential::Credential;
+use urne::crypto::dkg::{DkgParams, run_ceremony};
+use urne::encoding::{hex, tagged_hash};
+
+#[derive(serde::Deserialize)]
+struct NodeOut {
+    public_key: String,
+    login_token: String,
+    ballots: Vec<(String, String)>,
+    millis: Vec<f64>,
+    credential_millis: f64,
+    bad_code_error: String,
+    too_many_error: String,
+}
+
+#[test]
+fn ballots_made_by_the_wasm_booth_under_node_verify_in_rust() {
+    if Command::new("node").arg("--version").output().is_err() {
+        println!("SKIPPED: node is not installed; the wasm booth was not exercised");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rng = <chacha20::ChaCha20Rng as rand_core::SeedableRng>::from_seed([21; 32]);
+    let dkg = DkgParams::new(tagged_hash("URNE-V1-test-ceremony", &[]), 3, 2).unwrap();
+    let (transcript, _, _) = run_ceremony(&dkg, &mut rng).unwrap();
+    let key = transcript.verify().unwrap().election_key();
+    let fingerprint = tagged_hash("URNE-V1-test-election", &[b"node"]);
+    let shapes = vec![
+        ContestShape { options: 5, max: 1 },
+        ContestShape {
+            options: 30,
+            max: 12,
+        },
+    ];
+    let params = ElectionParams::new(fingerprint, key, shapes.clone()).unwrap();
+    let code = VoterCode::generate(&mut rng);
+    let script = format!(
+        r#"
+import {{ readFileSync }} from "node:fs";
+import {{ loadBooth }} from "{loader}";
+const booth = await loadBooth(readFileSync("{wasm}"));
+let t = performance.now();
+const cred = booth.deriveCredential("{code}", "campagne-2026");
+const credential_millis = performance.now() - t;
+const base = {{ election: "{fp}", election_key: "{key}", contests: {contests}, secret: cred.secret }};
+const ballots = [], millis = [];
+for (const selections of [[[2], [0,1,2,3,4,5,6,7,8,9,10,11]], [[], []], [[4], [29]]]) {{
+  t = performance.now();
+  const b = booth.makeBallot({{ ...base, selections }});
+  millis.push(performance.now() - t);
+  ballots.push([b.ballot, b.tracker]);
+}}
+let bad_code_error = "", too_many_error = "";
+try {{ booth.deriveCredential("{code}X", "c"); }} catch (e) {{ bad_code_error = e.message; }}
+try {{ booth.makeBallot({{ ...base, selections: [[0, 1], []] }}); }} catch (e) {{ too_many_error = e.message; }}
+console.log(JSON.stringify({{ public_key: cred.public_key, login_token: cred.login_token, ballots, millis, credential_millis, bad_code_error, too_many_error }}));
+"#,
+        loader = root.join("js/booth.js").display(),
+        wasm = root.join("dist/urne_booth.wasm").display(),
+        code = code.to_printed().to_lowercase(),
+        fp = fingerprint.to_hex(),
+        key = hex(&key.encode()),
+        contests = serde_json::to_string(
+            &shapes
+                .iter()
+                .map(|s| serde_json::json!({"options": s.options, "max": s.max}))
+                .collect::<Vec<_>>()
+        )
+        .unwrap(),
+    );
+    let dir = std::env::temp_dir().join(format!("urne-booth-node-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("run.mjs");
+    std::fs::write(&file, script).unwrap();
+    let out = Command::new("node").arg(&file).output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "node: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let res: NodeOut = serde_json::from_slice(&out.stdout).unwrap();
+
+    // Same credential as the native derivation.
+    let native = Credential::derive(&code, "campagne-2026").unwrap();
+    assert_eq!(res.public_key, hex(&native.public_key().0));
+    assert_eq!(res.login_token, hex(&native.login_token().0));
+    for (bytes, tracker) in &res.ballots {
+        let ballot = Ballot::decode(&urne::encoding::unhex(bytes).unwrap()).unwrap();
+        ballot.verify(&params).unwrap();
+        assert_eq!(ballot.credential(), native.public_key());
+        assert_eq!(&ballot.tracker().to_hex(), tracker);
+    }
+    assert!(
+        res.bad_code_error.contains("caractères"),
+        "{}",
+        res.bad_code_error
+    );
+    assert!(
+        res.too_many_error.contains("au plus"),
+        "{}",
+        res.too_many_error
+    );
+    println!(
+        "wasm under node: credential (argon2id) {:.0} ms; ballot 1-of-5 + 12-of-30: {:?} ms",
+        res.credential_millis, res.millis
+    );
+}

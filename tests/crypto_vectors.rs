@@ -1,0 +1,235 @@
+//! Known-answer vectors of the cryptographic core (tests/vectors/*.json, docs/protocol.md
+//! §Test vectors). Every value is regenerated from fixed seeds (ChaCha20 RNG) and compared with
+//! the committed files; the committed ballots, transcripts and partial decryptions are also
+//! decoded and verified. `URNE_UPDATE_VECTORS=1 cargo test --test crypto_vectors` rewrites the files
+//! after an intended change of the protocol.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failing test panics
+
+use chacha20::ChaCha20Rng;
+use rand_core::SeedableRng;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use urne::crypto::ballot::{Ballot, ContestShape, ElectionParams};
+use urne::crypto::code::VoterCode;
+use urne::crypto::credential::{
+    ARGON2_M_KIB, ARGON2_OUT, ARGON2_P, ARGON2_T, Credential, campaign_salt,
+};
+use urne::crypto::decryption::{PartialDecryption, decrypt_tally};
+use urne::crypto::dkg::{BureauKeys, DkgParams, DkgTranscript, run_ceremony};
+use urne::crypto::elgamal::EncryptionTables;
+use urne::crypto::tally::{EncryptedTally, tally};
+use urne::encoding::{Hash32, hex, tagged_hash, unhex};
+
+fn path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(name)
+}
+
+fn check(name: &str, value: &Value) {
+    let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+    let p = path(name);
+    if std::env::var_os("URNE_UPDATE_VECTORS").is_some() {
+        std::fs::write(&p, &text).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("{}: {e} (URNE_UPDATE_VECTORS=1 to create)", p.display()));
+    assert!(
+        committed == text,
+        "{} differs from the regenerated vectors",
+        p.display()
+    );
+}
+
+fn rng(label: &str) -> ChaCha20Rng {
+    ChaCha20Rng::from_seed(tagged_hash("URNE-V1-test-vector-seed", &[label.as_bytes()]).0)
+}
+
+const CAMPAIGN: &str = "ordre-exemple-2026-batonnier";
+
+fn credentials() -> Vec<(VoterCode, Credential)> {
+    let mut r = rng("codes");
+    (0..3)
+        .map(|_| {
+            let code = VoterCode::generate(&mut r);
+            let cred = Credential::derive(&code, CAMPAIGN).unwrap();
+            (code, cred)
+        })
+        .collect()
+}
+
+#[test]
+fn codes_give_the_committed_credentials() {
+    let items: Vec<Value> = credentials()
+        .iter()
+        .map(|(code, cred)| {
+            json!({
+                "code": code.to_printed(),
+                "public_key": hex(&cred.public_key().0),
+                "login_token": hex(&cred.login_token().0),
+                "login_token_hash": cred.login_token().server_hash().to_hex(),
+            })
+        })
+        .collect();
+    check(
+        "credentials.json",
+        &json!({
+            "description": "VoterCode::generate with ChaCha20Rng(seed = H(URNE-V1-test-vector-seed, \"codes\")), then Credential::derive",
+            "campaign": CAMPAIGN,
+            "salt": campaign_salt(CAMPAIGN).to_hex(),
+            "argon2id": { "m_kib": ARGON2_M_KIB, "t": ARGON2_T, "p": ARGON2_P, "out": ARGON2_OUT, "version": "0x13" },
+            "credentials": items,
+        }),
+    );
+}
+
+struct Election {
+    transcript: DkgTranscript,
+    keys: BureauKeys,
+    params: ElectionParams,
+    ballots: Vec<(Vec<Vec<u32>>, u64, Ballot)>,
+}
+
+fn election() -> (Election, Vec<urne::crypto::dkg::TrusteeSecret>) {
+    let mut r = rng("dkg");
+    let dkg = DkgParams::new(tagged_hash("URNE-V1-test-ceremony", &[b"vectors"]), 3, 2).unwrap();
+    let (transcript, bat, mut shares) = run_ceremony(&dkg, &mut r).unwrap();
+    let keys = transcript.verify().unwrap();
+    let params = ElectionParams::new(
+        tagged_hash("URNE-V1-test-election", &[b"vectors"]),
+        keys.election_key(),
+        vec![
+            ContestShape { options: 2, max: 1 },
+            ContestShape { options: 5, max: 3 },
+        ],
+    )
+    .unwrap();
+    let tables = EncryptionTables::new(params.key);
+    let creds = credentials();
+    let mut r = rng("ballots");
+    let votes = [
+        (vec![vec![1], vec![0, 2, 4]], 1u64),
+        (vec![vec![], vec![]], 3),
+        (vec![vec![0], vec![3]], 2),
+    ];
+    let ballots = votes
+        .iter()
+        .zip(&creds)
+        .map(|((sel, w), (_, cred))| {
+            let b = Ballot::prepare(&params, &tables, cred, sel, &mut r).unwrap();
+            (sel.clone(), *w, b)
+        })
+        .collect();
+    shares.insert(0, bat);
+    (
+        Election {
+            transcript,
+            keys,
+            params,
+            ballots,
+        },
+        shares,
+    )
+}
+
+#[test]
+fn the_dkg_ballots_and_decryption_match_the_committed_vectors() {
+    let (e, secrets) = election();
+    check(
+        "dkg.json",
+        &json!({
+            "description": "run_ceremony(n = 3, t = 2) with ChaCha20Rng(seed = H(URNE-V1-test-vector-seed, \"dkg\"))",
+            "transcript": hex(&e.transcript.encode()),
+            "bureau_keys": hex(&e.keys.encode()),
+            "election_key": hex(&e.keys.election_key().encode()),
+        }),
+    );
+    let ballots: Vec<Value> = e
+        .ballots
+        .iter()
+        .map(|(sel, w, b)| {
+            json!({ "selections": sel, "weight": w, "ballot": hex(&b.encode()), "tracker": b.tracker().to_hex() })
+        })
+        .collect();
+    check(
+        "ballots.json",
+        &json!({
+            "description": "Ballot::prepare for the credentials of credentials.json, in order, one ChaCha20Rng(seed = H(URNE-V1-test-vector-seed, \"ballots\")) for all",
+            "election": e.params.fingerprint.to_hex(),
+            "election_key": hex(&e.params.key.encode()),
+            "contests": e.params.contests.iter().map(|c| json!({"options": c.options, "max": c.max})).collect::<Vec<_>>(),
+            "ballots": ballots,
+        }),
+    );
+    let refs: Vec<(&Ballot, u64)> = e.ballots.iter().map(|(_, w, b)| (b, *w)).collect();
+    let t = tally(&e.params, &refs).unwrap();
+    let cts = t.ciphertexts();
+    let mut r = rng("decryption");
+    // Bâtonnier, scrutateurs 1 and 3.
+    let partials: Vec<PartialDecryption> = [0usize, 1, 3]
+        .iter()
+        .map(|&i| PartialDecryption::create(&e.params.fingerprint, &secrets[i], &cts, &mut r))
+        .collect();
+    let counts = decrypt_tally(&e.params.fingerprint, &e.keys, &t, &partials).unwrap();
+    assert_eq!(counts, vec![vec![2, 1], vec![1, 0, 1, 2, 1]]);
+    check(
+        "decryption.json",
+        &json!({
+            "description": "weighted tally of ballots.json, partial decryptions of the bâtonnier and scrutateurs 1 and 3 with ChaCha20Rng(seed = H(URNE-V1-test-vector-seed, \"decryption\"))",
+            "tally": hex(&t.encode()),
+            "partial_decryptions": partials.iter().map(|p| hex(&p.encode())).collect::<Vec<_>>(),
+            "counts": counts,
+        }),
+    );
+}
+
+fn field<'a>(v: &'a Value, k: &str) -> &'a str {
+    v[k].as_str().unwrap_or_else(|| panic!("champ {k} absent"))
+}
+
+#[test]
+fn the_committed_vectors_decode_and_verify_on_their_own() {
+    let read = |n: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(path(n)).unwrap()).unwrap()
+    };
+    let dkg = read("dkg.json");
+    let transcript = DkgTranscript::decode(&unhex(field(&dkg, "transcript")).unwrap()).unwrap();
+    let keys = transcript.verify().unwrap();
+    assert_eq!(hex(&keys.encode()), field(&dkg, "bureau_keys"));
+    let b = read("ballots.json");
+    let contests = b["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| ContestShape {
+            options: c["options"].as_u64().unwrap() as u32,
+            max: c["max"].as_u64().unwrap() as u32,
+        })
+        .collect();
+    let params = ElectionParams::new(
+        Hash32::from_hex(field(&b, "election")).unwrap(),
+        keys.election_key(),
+        contests,
+    )
+    .unwrap();
+    let mut refs = Vec::new();
+    for item in b["ballots"].as_array().unwrap() {
+        let ballot = Ballot::decode(&unhex(field(item, "ballot")).unwrap()).unwrap();
+        ballot.verify(&params).unwrap();
+        assert_eq!(ballot.tracker().to_hex(), field(item, "tracker"));
+        refs.push((ballot, item["weight"].as_u64().unwrap()));
+    }
+    let d = read("decryption.json");
+    let t = EncryptedTally::decode(&unhex(field(&d, "tally")).unwrap()).unwrap();
+    let pairs: Vec<(&Ballot, u64)> = refs.iter().map(|(b, w)| (b, *w)).collect();
+    assert_eq!(tally(&params, &pairs).unwrap(), t);
+    let partials: Vec<PartialDecryption> = d["partial_decryptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| PartialDecryption::decode(&unhex(p.as_str().unwrap()).unwrap()).unwrap())
+        .collect();
+    let counts = decrypt_tally(&params.fingerprint, &keys, &t, &partials).unwrap();
+    assert_eq!(serde_json::to_value(&counts).unwrap(), d["counts"]);
+}
