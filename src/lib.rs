@@ -9,6 +9,8 @@
 //!   result that keeps every figure the procès-verbal prints.
 #![forbid(unsafe_code)]
 
+pub mod archive;
+pub mod board;
 pub mod encoding;
 pub mod model;
 pub mod rules;

@@ -1,0 +1,34 @@
+//! The result (docs/protocol.md §Ballot box events, "Result").
+
+use super::canonical_json::check_canonical_json;
+use crate::encoding::{DecodeError, Reader, Writer};
+
+/// The result payload: the result (counts, seats, every figure the PV prints) as canonical JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultEvent {
+    /// Canonical JSON bytes ([`super::canonical_json`]).
+    pub json: Vec<u8>,
+}
+
+impl ResultEvent {
+    /// The canonical encoding: length-prefixed bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.bytes(&self.json);
+        w.into_bytes()
+    }
+
+    /// Strict decoding: the bytes must be canonical JSON.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes);
+        let at = r.position();
+        let json = r.bytes("result.json")?.to_vec();
+        check_canonical_json(&json).map_err(|e| DecodeError {
+            field: "result.json".into(),
+            offset: at,
+            reason: e.to_string(),
+        })?;
+        r.finish("result")?;
+        Ok(ResultEvent { json })
+    }
+}
