@@ -49,3 +49,20 @@ impl BallotCast {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::testkit::key;
+
+    #[test]
+    fn an_empty_ballot_is_refused() {
+        let b = BallotCast {
+            credential: PublicKey::of(&key("v")),
+            received_at: 1,
+            ballot: vec![],
+        };
+        let e = BallotCast::decode(&b.encode()).unwrap_err();
+        assert_eq!((e.field.as_str(), e.offset), ("ballot.ballot", 40));
+    }
+}

@@ -112,3 +112,45 @@ impl Close {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::testkit::key;
+
+    #[test]
+    fn a_close_round_trips_and_an_unknown_reason_is_refused() {
+        let c = Close::sign(
+            &Hash32([1; 32]),
+            10,
+            CloseReason::ClosingTime,
+            "",
+            &key("ordre"),
+        );
+        assert_eq!(Close::decode(&c.encode()).unwrap(), c);
+        let mut b = c.encode();
+        b[8] = 3;
+        let e = Close::decode(&b).unwrap_err();
+        assert_eq!((e.field.as_str(), e.offset), ("close.reason", 8));
+    }
+
+    #[test]
+    fn a_close_by_decision_must_state_its_reason() {
+        let c = Close::sign(
+            &Hash32([1; 32]),
+            10,
+            CloseReason::Decision,
+            " ",
+            &key("ordre"),
+        );
+        assert_eq!(Close::decode(&c.encode()).unwrap_err().field, "close.note");
+        let c = Close::sign(
+            &Hash32([1; 32]),
+            10,
+            CloseReason::Decision,
+            "panne",
+            &key("ordre"),
+        );
+        assert_eq!(Close::decode(&c.encode()).unwrap(), c);
+    }
+}

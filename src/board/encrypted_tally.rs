@@ -29,3 +29,19 @@ impl EncryptedTally {
         Ok(EncryptedTally { tally })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_tally_is_refused() {
+        let t = EncryptedTally { tally: vec![] };
+        assert_eq!(
+            EncryptedTally::decode(&t.encode()).unwrap_err().field,
+            "encrypted_tally.tally"
+        );
+        let t = EncryptedTally { tally: vec![1] };
+        assert_eq!(EncryptedTally::decode(&t.encode()).unwrap(), t);
+    }
+}

@@ -156,3 +156,37 @@ mod tests {
         assert_eq!(e.field, "event.payload");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::board::testkit::Fixture;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Canonicity: whatever bytes decode as an event re-encode to exactly those bytes, so an
+        /// event has one encoding and one hash; and no input makes the decoder panic.
+        #[test]
+        fn any_bytes_that_decode_re_encode_identically(
+            which in 0usize..18,
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+            cut in proptest::option::of(any::<prop::sample::Index>()),
+        ) {
+            let f = Fixture::new();
+            let (_, bytes) = f.full_chain();
+            let mut b = bytes[which].clone();
+            for (i, v) in edits {
+                let at = i.index(b.len());
+                b[at] = v;
+            }
+            if let Some(c) = cut {
+                b.truncate(c.index(b.len() + 1));
+            }
+            if let Ok(e) = Event::decode(&b) {
+                prop_assert_eq!(e.encode(), b);
+            }
+        }
+    }
+}

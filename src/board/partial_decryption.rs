@@ -33,3 +33,20 @@ impl PartialDecryption {
         Ok(PartialDecryption { member, share })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_partial_decryption_is_refused() {
+        let d = PartialDecryption {
+            member: 1,
+            share: vec![],
+        };
+        assert_eq!(
+            PartialDecryption::decode(&d.encode()).unwrap_err().field,
+            "partial_decryption.share"
+        );
+    }
+}

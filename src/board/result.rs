@@ -32,3 +32,30 @@ impl ResultEvent {
         Ok(ResultEvent { json })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_that_is_not_canonical_json_is_refused() {
+        let r = ResultEvent {
+            json: br#"{"a": 1}"#.to_vec(),
+        };
+        let e = ResultEvent::decode(&r.encode()).unwrap_err();
+        assert_eq!(e.field, "result.json");
+        let r = ResultEvent {
+            json: br#"{"a":1.5}"#.to_vec(),
+        };
+        assert!(
+            ResultEvent::decode(&r.encode())
+                .unwrap_err()
+                .reason
+                .contains("non entier")
+        );
+        let r = ResultEvent {
+            json: br#"{"a":1}"#.to_vec(),
+        };
+        assert_eq!(ResultEvent::decode(&r.encode()).unwrap(), r);
+    }
+}
