@@ -209,3 +209,19 @@ fn a_generated_roll_of_35000_lines_imports_with_the_right_counts() {
     let s = summarize(&imp.roll, date!(2026 - 01 - 01));
     assert_eq!(s.ordinal_weight, Ok(1), "Paris: one voice");
 }
+
+#[test]
+fn the_candidacies_file_of_the_example_election_gives_its_candidacies_back() {
+    let reference = Election::from_path(&path("elections", "valence.json")).unwrap();
+    let mut empty = reference.clone();
+    for c in &mut empty.contests {
+        c.candidacies.clear();
+    }
+    let roll = import_roll(&read("rolls", "valence-utf-8-virgule.csv"), "Valence")
+        .unwrap()
+        .roll;
+    let imp = urne::model::import_candidacies(&read("candidacies", "valence.csv"), &empty, &roll)
+        .unwrap();
+    assert_eq!(imp.election, reference);
+    assert_eq!(imp.candidacies, 5);
+}

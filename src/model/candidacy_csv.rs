@@ -329,7 +329,7 @@ pub fn import_candidacies(
         .collect();
     if table.rows.is_empty() && errors.is_empty() {
         errors.push(LineError {
-            line: Some(2),
+            line: Some(table.header_line + 1),
             column: None,
             kind: CandidacyCsvError::NoCandidacy,
         });

@@ -385,6 +385,8 @@ impl Row {
 #[derive(Debug)]
 pub(crate) struct Table {
     pub format: CsvFormat,
+    /// Line of the header.
+    pub header_line: usize,
     /// For each column of the format, whether the header has it.
     pub present: Vec<bool>,
     pub rows: Vec<Row>,
@@ -540,6 +542,7 @@ pub(crate) fn read_table(bytes: &[u8], specs: &[ColumnSpec]) -> Result<Table, Un
     }
     Ok(Table {
         format,
+        header_line,
         present,
         rows,
         row_errors,

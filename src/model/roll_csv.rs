@@ -263,7 +263,7 @@ pub fn import_roll(bytes: &[u8], barreau: &str) -> Result<RollImport, RollImport
     }
     if table.rows.is_empty() && errors.is_empty() {
         errors.push(LineError {
-            line: Some(2),
+            line: Some(table.header_line + 1),
             column: None,
             kind: RollCsvError::NoElector,
         });

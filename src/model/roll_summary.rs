@@ -3,7 +3,9 @@
 //! own functions ([`Roll::counts`], [`Roll::conseil_size`], [`Roll::ordinal_weight`],
 //! [`Election::voting_rights`]).
 
+use super::circonscription::Circonscription;
 use super::cnbf::Cnbf;
+use super::contest::{ContestKind, WeightBasis};
 use super::election::{Election, VotingRight};
 use super::elector::{OrdinalFunction, Status};
 use super::ordinal_weight::OrdinalWeightError;
@@ -49,9 +51,13 @@ pub struct RollSummary {
     pub january_first: Date,
     /// Avocats disposant du droit de vote inscribed on or before 1 January (art. 25).
     pub voters_on_january_first: u64,
-    /// Voices of each ordinal elector, computed from the roll (art. 25), or why not.
+    /// Voices of each ordinal elector (art. 25), or why they cannot be computed: from the roll,
+    /// or from the figures declared in the election's CNB ordinal contest.
     #[serde(skip)]
     pub ordinal_weight: Result<u64, OrdinalWeightError>,
+    /// The figures declared to the CNB (art. 25) the weight was computed from, when the election
+    /// gives them instead of the roll's.
+    pub declared_basis: Option<WeightBasis>,
     /// Every elector, in roll order.
     pub electors: Vec<ElectorRights>,
 }
@@ -86,6 +92,7 @@ pub fn summarize(roll: &Roll, january_first: Date) -> RollSummary {
         january_first,
         voters_on_january_first: roll.voters_on(january_first),
         ordinal_weight,
+        declared_basis: None,
         electors,
     }
 }
@@ -95,17 +102,28 @@ pub fn summarize(roll: &Roll, january_first: Date) -> RollSummary {
 /// contest when it has one (declared figures of art. 25 included).
 pub fn summarize_for_election(roll: &Roll, election: &Election) -> RollSummary {
     let mut summary = summarize(roll, election.january_first());
+    let ordinal_contest = election
+        .contests
+        .iter()
+        .find(|c| matches!(c.kind, ContestKind::CnbOrdinal { .. }));
+    if let Some(contest) = ordinal_contest {
+        summary.ordinal_weight = election.weight(contest, roll);
+        if let ContestKind::CnbOrdinal {
+            circonscription: Circonscription::Nationale,
+            weight_basis: Some(basis),
+            ..
+        } = contest.kind
+        {
+            summary.declared_basis = Some(basis);
+        }
+        let weight = summary.ordinal_weight.clone().ok();
+        for rights in summary.electors.iter_mut().filter(|e| e.ordinal_elector) {
+            rights.ordinal_voices = weight;
+        }
+    }
     for (rights, elector) in summary.electors.iter_mut().zip(roll.electors()) {
         match election.voting_rights(roll, elector) {
             Ok(contests) => {
-                let ordinal = contests.iter().find(|r| {
-                    election.contest(&r.contest).is_some_and(|c| {
-                        matches!(c.kind, super::contest::ContestKind::CnbOrdinal { .. })
-                    })
-                });
-                if let Some(r) = ordinal {
-                    rights.ordinal_voices = Some(r.weight);
-                }
                 rights.contests = Some(contests);
             }
             Err(e) => {
@@ -162,6 +180,16 @@ impl RollSummary {
                 let _ = writeln!(
                     out,
                     "  voix de chaque électeur du collège ordinal : {w} par bulletin (Paris, décret art. 25)"
+                );
+            }
+            Ok(w) if self.declared_basis.is_some() => {
+                let (voters, electors) = self
+                    .declared_basis
+                    .map_or((0, 0), |b| (b.voters_on_january_first, b.ordinal_electors));
+                let _ = writeln!(
+                    out,
+                    "  voix de chaque électeur du collège ordinal : {voters} ÷ {electors} = {w} par \
+                     bulletin (chiffres déclarés au Conseil national des barreaux, décret art. 25)"
                 );
             }
             Ok(w) => {
@@ -235,7 +263,105 @@ impl RollSummary {
     }
 
     fn barreau_is_paris(&self) -> bool {
-        super::circonscription::Circonscription::of_barreau(&self.barreau)
-            == super::circonscription::Circonscription::Paris
+        Circonscription::of_barreau(&self.barreau) == Circonscription::Paris
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::elector::tests::avocat;
+    use crate::model::elector::{Elector, Sex};
+    use crate::model::{DefinitionFormat, RollFile};
+    use time::macros::date;
+
+    fn valence() -> (Roll, Election) {
+        let rf: RollFile =
+            serde_json::from_str(include_str!("../../tests/elections/valence.roll.json")).unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(
+            &Election::parse(
+                include_str!("../../tests/elections/valence.json"),
+                DefinitionFormat::Json,
+                "valence.json",
+            )
+            .unwrap()
+            .to_json()
+            .unwrap(),
+        )
+        .unwrap();
+        v["contests"].as_array_mut().unwrap().extend([
+            serde_json::json!({"kind": "cnb_ordinal", "id": "cnb-ord-f", "circonscription": "nationale", "sex": "F", "seats": 1,
+                               "weight_basis": {"voters_on_january_first": 250, "ordinal_electors": 19}}),
+            serde_json::json!({"kind": "cnb_ordinal", "id": "cnb-ord-m", "circonscription": "nationale", "sex": "M", "seats": 1,
+                               "weight_basis": {"voters_on_january_first": 250, "ordinal_electors": 19}}),
+        ]);
+        (rf.into_roll().unwrap(), serde_json::from_value(v).unwrap())
+    }
+
+    #[test]
+    fn the_figures_declared_to_the_cnb_replace_the_rolls_for_the_ordinal_voices() {
+        let (roll, election) = valence();
+        // From the roll: 45 voters / 7 ordinal electors = 6.
+        assert_eq!(
+            summarize(&roll, date!(2026 - 01 - 01)).ordinal_weight,
+            Ok(6)
+        );
+        // Declared: 250 / 19 = 13.
+        let s = summarize_for_election(&roll, &election);
+        assert_eq!(s.ordinal_weight, Ok(13));
+        let bat = &s.electors[0];
+        assert_eq!(bat.ordinal_voices, Some(13));
+        let contests: Vec<(&str, u64)> = bat
+            .contests
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|r| (r.contest.as_str(), r.weight))
+            .collect();
+        assert_eq!(
+            contests,
+            vec![
+                ("batonnier", 1),
+                ("conseil", 1),
+                ("cnb-ord-f", 13),
+                ("cnb-ord-m", 13)
+            ]
+        );
+        let text = s.render(false);
+        assert!(
+            text.contains(
+                "  voix de chaque électeur du collège ordinal : 250 ÷ 19 = 13 par bulletin \
+                 (chiffres déclarés au Conseil national des barreaux, décret art. 25)"
+            ),
+            "{text}"
+        );
+        // An elector outside the collège ordinal has no ordinal voices.
+        assert_eq!(s.electors[10].ordinal_voices, None);
+    }
+
+    #[test]
+    fn a_small_barreau_without_ordinal_elector_says_why_no_voice_is_computed() {
+        let electors: Vec<Elector> = (0..5)
+            .map(|i| avocat(&format!("{}", 300 + i), &format!("N{i}"), "P", Sex::F))
+            .collect();
+        let roll = Roll::new("Valence", electors).unwrap();
+        let s = summarize(&roll, date!(2026 - 01 - 01));
+        assert_eq!(s.conseil_size, None);
+        assert!(!s.binomes);
+        let text = s.render(true);
+        assert!(
+            text.contains("  conseil de l'ordre : aucun, moins de huit avocats disposant du droit de vote (décret art. 4 et 11)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "  voix du collège ordinal : barreau Valence : aucun électeur du collège ordinal"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("  300 N0 P (inscrit au tableau) : vote\n"),
+            "{text}"
+        );
     }
 }
