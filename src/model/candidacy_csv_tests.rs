@@ -171,6 +171,21 @@ fn the_shape_of_each_candidacy_is_checked_before_the_decret() {
 }
 
 #[test]
+fn lines_of_one_candidacy_with_two_types_and_a_ticket_without_batonnier_are_refused() {
+    assert_eq!(
+        errors(&[
+            "conseil;B1;binôme;;;;40333;;",
+            "conseil;B1;individuelle;;;;40370;;",
+            "batonnier;T1;bâtonnier;vice-bâtonnier;;;40740;;",
+        ]),
+        vec![
+            "ligne 3, colonne « type » : candidature « B1 » : type « candidature individuelle » alors que la ligne 2 indique « binôme »",
+            "ligne 4, colonne « rôle » : candidature au bâtonnat « T1 » sans candidat bâtonnier (seulement un vice-bâtonnier)",
+        ]
+    );
+}
+
+#[test]
 fn a_name_that_does_not_match_the_number_is_refused() {
     let mut lines = VALID.to_vec();
     lines[2] = "batonnier;T2;bâtonnier;;;;40666;Laurens;Victor";
