@@ -20,9 +20,11 @@
 pub mod archive;
 pub mod board;
 pub mod ceremony;
+pub mod count;
 pub mod crypto;
 pub mod encoding;
 #[cfg(feature = "keystore")]
 pub mod keystore;
 pub mod model;
+pub mod pv;
 pub mod rules;
