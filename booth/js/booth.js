@@ -59,9 +59,10 @@ class Booth {
     return this.call("urne_credential", { code, campaign });
   }
 
-  // election: fingerprint (hex); election_key: hex; contests: [{ options, max }];
-  // selections: per contest, the selected option indices ([] = blank); secret: from
-  // deriveCredential. Returns { ballot, tracker } (hex).
+  // election: fingerprint (hex); election_key: hex; contests: the contests the credential has
+  // rights in, by increasing index: [{ contest, options, max }]; selections: aligned with
+  // contests, the selected option indices ([] = blank); secret: from deriveCredential.
+  // Returns { ballot, tracker } (hex).
   makeBallot({ election, election_key, contests, selections, secret }) {
     return this.call("urne_ballot", {
       election,

@@ -3,8 +3,9 @@
 //!
 //! Two operations, each taking a JSON request and giving a JSON answer:
 //! - [`credential`]: code + campaign id → credential public key, login token, credential secret;
-//! - [`ballot`]: election fingerprint, election key, contest shapes, selections, credential
-//!   secret and a 32-byte seed (from `crypto.getRandomValues`) → canonical ballot bytes, tracker.
+//! - [`ballot`]: election fingerprint, election key, the elector's contests (index and shape),
+//!   selections, credential secret and a 32-byte seed (from `crypto.getRandomValues`) → canonical
+//!   ballot bytes, tracker.
 //!
 //! The wasm exports are `extern "C"` functions over linear memory: the page allocates a buffer
 //! with `urne_alloc`, writes the request, calls the operation (0 = success, 1 = error), and reads
@@ -20,10 +21,10 @@ use chacha20::ChaCha20Rng;
 use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
-use urne::crypto::ballot::{Ballot, ContestShape, ElectionParams};
+use urne::crypto::ballot::{Ballot, ContestChoice, ContestShape, ElectionParams};
 use urne::crypto::code::VoterCode;
 use urne::crypto::credential::Credential;
-use urne::crypto::elgamal::{ElectionKey, EncryptionTables};
+use urne::crypto::elgamal::ElectionKey;
 use urne::encoding::{Hash32, hex, unhex};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -62,9 +63,10 @@ pub struct BallotRequest {
     pub election: String,
     /// Election key, hex.
     pub election_key: String,
-    /// Contests: `{"options": n, "max": m}`.
+    /// The contests the credential has rights in, by increasing index:
+    /// `{"contest": i, "options": n, "max": m}`.
     pub contests: Vec<ContestJson>,
-    /// Per contest, the selected option indices (empty = blank).
+    /// Aligned with `contests`: the selected option indices (empty = blank).
     pub selections: Vec<Vec<u32>>,
     /// Credential secret from [`credential`], hex.
     pub secret: String,
@@ -82,9 +84,11 @@ impl Drop for BallotRequest {
     }
 }
 
-/// A contest shape in JSON.
+/// A contest of the elector in JSON: its index in the election and its shape.
 #[derive(Deserialize, Serialize, Clone, Copy, Debug)]
 pub struct ContestJson {
+    /// Contest index (in the election definition).
+    pub contest: u32,
     /// Number of options.
     pub options: u32,
     /// Most selections.
@@ -134,19 +138,39 @@ pub fn ballot(request: &[u8]) -> Result<String, String> {
     let shapes = req
         .contests
         .iter()
-        .map(|c| ContestShape {
-            options: c.options,
-            max: c.max,
+        .map(|c| {
+            (
+                c.contest,
+                ContestShape {
+                    options: c.options,
+                    max: c.max,
+                },
+            )
         })
         .collect();
-    let params = ElectionParams::new(election, key, shapes).map_err(|e| e.to_string())?;
+    let params = ElectionParams::with_contests(election, key, shapes).map_err(|e| e.to_string())?;
+    if req.selections.len() != req.contests.len() {
+        return Err(format!(
+            "{} scrutins, {} listes de choix : une liste par scrutin",
+            req.contests.len(),
+            req.selections.len()
+        ));
+    }
+    let choices: Vec<ContestChoice> = req
+        .contests
+        .iter()
+        .zip(&req.selections)
+        .map(|(c, s)| ContestChoice {
+            contest: c.contest,
+            selected: s.clone(),
+        })
+        .collect();
     let secret = fixed::<64>("secret", &req.secret)?;
     let credential = Credential::from_secret_bytes(&secret);
     let seed = fixed::<32>("seed", &req.seed)?;
     let mut rng = ChaCha20Rng::from_seed(*seed);
-    let tables = EncryptionTables::new(key);
-    let ballot = Ballot::prepare(&params, &tables, &credential, &req.selections, &mut rng)
-        .map_err(|e| e.to_string())?;
+    let ballot =
+        Ballot::prepare(&params, &credential, &choices, &mut rng).map_err(|e| e.to_string())?;
     let answer = BallotAnswer {
         ballot: hex(&ballot.encode()),
         tracker: ballot.tracker().to_hex(),

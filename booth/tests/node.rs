@@ -33,14 +33,17 @@ fn ballots_made_by_the_wasm_booth_under_node_verify_in_rust() {
     let (transcript, _, _) = run_ceremony(&dkg, &mut rng).unwrap();
     let key = transcript.verify().unwrap().election_key();
     let fingerprint = tagged_hash("URNE-V1-test-election", &[b"node"]);
+    // Three contests; the elector has rights in contests 0 and 2 only.
     let shapes = vec![
         ContestShape { options: 5, max: 1 },
+        ContestShape { options: 3, max: 2 },
         ContestShape {
             options: 30,
             max: 12,
         },
     ];
     let params = ElectionParams::new(fingerprint, key, shapes.clone()).unwrap();
+    let mine = [0u32, 2];
     let code = VoterCode::generate(&mut rng);
     let script = format!(
         r#"
@@ -69,9 +72,12 @@ console.log(JSON.stringify({{ public_key: cred.public_key, login_token: cred.log
         fp = fingerprint.to_hex(),
         key = hex(&key.encode()),
         contests = serde_json::to_string(
-            &shapes
+            &mine
                 .iter()
-                .map(|s| serde_json::json!({"options": s.options, "max": s.max}))
+                .map(|&c| {
+                    let s = shapes[c as usize];
+                    serde_json::json!({"contest": c, "options": s.options, "max": s.max})
+                })
                 .collect::<Vec<_>>()
         )
         .unwrap(),
@@ -95,7 +101,9 @@ console.log(JSON.stringify({{ public_key: cred.public_key, login_token: cred.log
     assert_eq!(res.login_token, hex(&native.login_token().0));
     for (bytes, tracker) in &res.ballots {
         let ballot = Ballot::decode(&urne::encoding::unhex(bytes).unwrap()).unwrap();
-        ballot.verify(&params).unwrap();
+        ballot.verify(&params, &mine).unwrap();
+        assert_eq!(ballot.contest_indices(), mine);
+        assert!(ballot.verify(&params, &[0, 1, 2]).is_err());
         assert_eq!(ballot.credential(), native.public_key());
         assert_eq!(&ballot.tracker().to_hex(), tracker);
     }
