@@ -9,10 +9,11 @@ use chacha20::ChaCha20Rng;
 use rand_core::SeedableRng;
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use urne::board::{ProxyCredential, PublicKey, SignatureBytes};
 use urne::crypto::ballot::{Ballot, ContestChoice, ContestShape, ElectionParams};
 use urne::crypto::code::VoterCode;
 use urne::crypto::credential::{
-    ARGON2_M_KIB, ARGON2_OUT, ARGON2_P, ARGON2_T, Credential, campaign_salt,
+    ARGON2_M_KIB, ARGON2_OUT, ARGON2_P, ARGON2_T, Credential, CredentialPublicKey, campaign_salt,
 };
 use urne::crypto::decryption::{ContestCounts, PartialDecryption, decrypt_tally};
 use urne::crypto::dkg::{BureauKeys, DkgParams, DkgTranscript, run_ceremony};
@@ -71,14 +72,34 @@ fn codes_give_the_committed_credentials() {
             })
         })
         .collect();
+    // The second elector is the mandataire of the first (docs/protocol.md §3.1).
+    let creds = credentials();
+    let (mandant, mandataire) = (creds[0].1.public_key(), &creds[1].1);
+    let proxy = mandataire.proxy_for(&mandant);
+    let fingerprint = election_fingerprint();
+    let message = ProxyCredential::endorsement_message(
+        &fingerprint,
+        &PublicKey(mandant.0),
+        &PublicKey(proxy.public_key().0),
+    );
+    let endorsement = mandataire.sign(&message.0);
+    assert!(PublicKey(mandataire.public_key().0).verifies(&message, &SignatureBytes(endorsement)));
     check(
         "credentials.json",
         &json!({
-            "description": "VoterCode::generate with ChaCha20Rng(seed = H(URNE-V1-test-vector-seed, \"codes\")), then Credential::derive",
+            "description": "VoterCode::generate with ChaCha20Rng(seed = H(URNE-V1-test-vector-seed, \"codes\")), then Credential::derive; the proxy credential of the second elector for the first, endorsed for the election of ballots.json",
             "campaign": CAMPAIGN,
             "salt": campaign_salt(CAMPAIGN).to_hex(),
             "argon2id": { "m_kib": ARGON2_M_KIB, "t": ARGON2_T, "p": ARGON2_P, "out": ARGON2_OUT, "version": "0x13" },
             "credentials": items,
+            "proxy": {
+                "mandant": hex(&mandant.0),
+                "mandataire": hex(&mandataire.public_key().0),
+                "public_key": hex(&proxy.public_key().0),
+                "login_token": hex(&proxy.login_token().0),
+                "election": fingerprint.to_hex(),
+                "endorsement": hex(&endorsement),
+            },
         }),
     );
 }
@@ -110,13 +131,17 @@ fn choice(contest: u32, selected: &[u32]) -> ContestChoice {
     }
 }
 
+fn election_fingerprint() -> Hash32 {
+    tagged_hash("URNE-V1-test-election", &[b"vectors"])
+}
+
 fn election() -> (Election, Vec<urne::crypto::dkg::TrusteeSecret>) {
     let mut r = rng("dkg");
     let dkg = DkgParams::new(tagged_hash("URNE-V1-test-ceremony", &[b"vectors"]), 3, 2).unwrap();
     let (transcript, bat, mut shares) = run_ceremony(&dkg, &mut r).unwrap();
     let keys = transcript.verify().unwrap();
     let params = ElectionParams::new(
-        tagged_hash("URNE-V1-test-election", &[b"vectors"]),
+        election_fingerprint(),
         keys.election_key(),
         vec![
             ContestShape { options: 2, max: 1 },
@@ -262,6 +287,31 @@ fn the_committed_vectors_decode_and_verify_on_their_own() {
     let read = |n: &str| -> Value {
         serde_json::from_str(&std::fs::read_to_string(path(n)).unwrap()).unwrap()
     };
+    let c = read("credentials.json");
+    let campaign = field(&c, "campaign");
+    let derived: Vec<Credential> = c["credentials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let cred =
+                Credential::derive(&VoterCode::parse(field(item, "code")).unwrap(), campaign)
+                    .unwrap();
+            assert_eq!(hex(&cred.public_key().0), field(item, "public_key"));
+            cred
+        })
+        .collect();
+    let p = &c["proxy"];
+    let key = |k: &str| PublicKey::from_hex(field(p, k)).unwrap();
+    let proxy = derived[1].proxy_for(&CredentialPublicKey(key("mandant").0));
+    assert_eq!(hex(&proxy.public_key().0), field(p, "public_key"));
+    let message = ProxyCredential::endorsement_message(
+        &Hash32::from_hex(field(p, "election")).unwrap(),
+        &key("mandant"),
+        &key("public_key"),
+    );
+    let sig = SignatureBytes(unhex(field(p, "endorsement")).unwrap().try_into().unwrap());
+    assert!(key("mandataire").verifies(&message, &sig));
     let dkg = read("dkg.json");
     let transcript = DkgTranscript::decode(&unhex(field(&dkg, "transcript")).unwrap()).unwrap();
     let keys = transcript.verify().unwrap();
