@@ -108,7 +108,7 @@ pub fn run(args: &KeygenArgs) -> TallyResult<()> {
     match &args.command {
         KeygenCommand::Init(a) => init(a),
         KeygenCommand::Step(a) => {
-            let r = step(&a.key, &a.dir)?;
+            let r = step(&a.key, &a.dir, !a.json)?;
             if a.json {
                 print_json(&r)
             } else {
@@ -198,7 +198,7 @@ fn publish(dir: &Path, board: &mut CeremonyBoard, m: DkgMessage, out: &mut Vec<S
 }
 
 /// One run of `keygen step`: everything this member can do now.
-pub fn step(key_path: &Path, dir: &Path) -> TallyResult<StepReport> {
+pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepReport> {
     let mut board = load_board(dir)?;
     let (_, mut key, pass) = open_key(key_path)?;
     let ceremony = board.ceremony().clone();
@@ -293,8 +293,13 @@ pub fn step(key_path: &Path, dir: &Path) -> TallyResult<StepReport> {
         }
     }
 
+    let say = |t: String| {
+        if verbose {
+            println!("{t}");
+        }
+    };
     for p in &published {
-        println!("Publié : {}", dir.join(p).display());
+        say(format!("Publié : {}", dir.join(p).display()));
     }
     let mut waiting = Vec::new();
     for s in [Step::BatonnierKey, Step::TransportKey, Step::Dealing, Step::Complaints] {
@@ -312,22 +317,22 @@ pub fn step(key_path: &Path, dir: &Path) -> TallyResult<StepReport> {
                 format!("{}\n", serde_json::to_string_pretty(&out).map_err(|e| cannot(e.to_string()))?).as_bytes(),
             )?;
             let ek = out.election_key.clone();
-            println!("Cérémonie terminée pour le {who}.");
-            println!("Clé de l'élection (à comparer à voix haute entre les membres du bureau) :");
-            println!("  {}", grouped_hex(&ek));
-            println!(
+            say(format!("Cérémonie terminée pour le {who}."));
+            say("Clé de l'élection (à comparer à voix haute entre les membres du bureau) :".into());
+            say(format!("  {}", grouped_hex(&ek)));
+            say(format!(
                 "Le fichier {} est à remettre à l'ordre pour préparer l'élection.",
                 dir.join(KEYS_FILE).display()
-            );
+            ));
             election_key = Some(ek);
             true
         }
         None => {
-            println!("Étape faite pour le {who}. En attente :");
+            say(format!("Étape faite pour le {who}. En attente :"));
             for w in &waiting {
-                println!("  - {w}");
+                say(format!("  - {w}"));
             }
-            println!("Relancez « urne-tally keygen step » quand le dossier aura reçu ces fichiers.");
+            say("Relancez « urne-tally keygen step » quand le dossier aura reçu ces fichiers.".into());
             false
         }
     };
