@@ -6,6 +6,9 @@
 //! - [`decrypt`]: a member's partial decryption of the tally;
 //! - [`result`]: combination, count, extended archive, procès-verbal (JSON and PDF);
 //! - [`sign`], [`show`]: signatures of the procès-verbal;
+//! - [`paper`]: a polling station's signed paper counts;
+//! - [`next_round`]: the second round's definition from a first round's PV;
+//! - [`recensement`]: the CNB bureau's recensement général over the barreaux' PVs;
 //! - [`count`]: a result from a counts file.
 //!
 //! Every subcommand returns a [`error::TallyError`] whose exit code is 1 when something is
@@ -16,7 +19,10 @@ pub mod decrypt;
 pub mod error;
 pub mod io;
 pub mod keygen;
+pub mod next_round;
+pub mod paper;
 pub mod pdf;
+pub mod recensement;
 pub mod result;
 pub mod show;
 pub mod sign;

@@ -5,6 +5,9 @@ use clap::{Parser, Subcommand};
 use urne_tally::count::{CountArgs, run_count};
 use urne_tally::decrypt::DecryptArgs;
 use urne_tally::keygen::KeygenArgs;
+use urne_tally::next_round::NextRoundArgs;
+use urne_tally::paper::PaperArgs;
+use urne_tally::recensement::RecensementArgs;
 use urne_tally::result::ResultArgs;
 use urne_tally::show::ShowArgs;
 use urne_tally::sign::SignArgs;
@@ -35,6 +38,12 @@ enum Command {
     Sign(SignArgs),
     /// Afficher qui a signé le procès-verbal et qui doit encore le signer.
     Show(ShowArgs),
+    /// Vote papier : enregistrer et signer les comptes d'un bureau de vote papier.
+    Paper(PaperArgs),
+    /// Préparer la définition du second tour à partir du procès-verbal signé du premier.
+    NextRound(NextRoundArgs),
+    /// Bureau du CNB : recensement général des votes à partir des procès-verbaux des barreaux.
+    Recensement(RecensementArgs),
     /// Calculer un résultat à partir d'un fichier de comptes (TOML ou JSON) et l'afficher.
     Count(CountArgs),
 }
@@ -48,6 +57,9 @@ fn main() -> ExitCode {
         Command::Result(a) => ("result", urne_tally::result::run(&a)),
         Command::Sign(a) => ("sign", urne_tally::sign::run(&a)),
         Command::Show(a) => ("show", urne_tally::show::run(&a)),
+        Command::Paper(a) => ("paper", urne_tally::paper::run(&a)),
+        Command::NextRound(a) => ("next-round", urne_tally::next_round::run(&a)),
+        Command::Recensement(a) => ("recensement", urne_tally::recensement::run(&a)),
         Command::Count(args) => {
             return match run_count(&args, &mut std::io::stdout().lock()) {
                 Ok(()) => ExitCode::SUCCESS,
