@@ -219,8 +219,8 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
     let mut missing = Vec::new();
     if !partials.contains_key(&0) {
         missing.push(format!(
-            "le déchiffrement de {} est indispensable",
-            describe(&v, 0)
+            "le déchiffrement du bâtonnier ({}) est indispensable",
+            v.election.bureau.batonnier.name
         ));
     }
     if scrutateurs.len() < t {

@@ -144,7 +144,7 @@ fn decryption_without_the_batonnier_is_refused() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains(
-            "le déchiffrement de le bâtonnier (Me Hélène Bâtonnière) est indispensable"
+            "le déchiffrement du bâtonnier (Me Hélène Bâtonnière) est indispensable"
         ),
         "{}",
         r.stderr
