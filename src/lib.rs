@@ -9,7 +9,8 @@
 //! - [`encoding`]: the canonical binary encoding of everything hashed or signed;
 //! - [`model`]: electors, candidacies, contests and the décret's validation rules;
 //! - [`rules`]: the counting rules of décret n°91-1197, one file each, from counts to a
-//!   result that keeps every figure the procès-verbal prints.
+//!   result that keeps every figure the procès-verbal prints;
+//! - [`verify`]: the end-to-end verification of an election from its archive alone.
 #![forbid(unsafe_code)]
 
 pub mod archive;
@@ -18,3 +19,4 @@ pub mod crypto;
 pub mod encoding;
 pub mod model;
 pub mod rules;
+pub mod verify;
