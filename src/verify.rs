@@ -24,6 +24,9 @@ mod report;
 mod run;
 mod text;
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod testkit;
+
 pub use election::{ElectionContext, contest_shapes};
 pub use errors::{archive_failure, chain_failure};
 pub use report::{

@@ -242,8 +242,6 @@ impl<'o> Run<'o> {
                 self.fingerprints.election_key = Some(crate::encoding::hex(&g.election_public_key));
                 self.counts
                     .insert(CheckId::Genesis, ctx.definition.contests.len() as u64);
-                self.counts
-                    .insert(CheckId::Dkg, 1 + g.bureau.scrutateurs.len() as u64);
                 self.notes.insert(
                     CheckId::Dkg,
                     Text::new(
@@ -716,9 +714,14 @@ impl<'o> Run<'o> {
             }
         }
         if self.reissues > 0 {
+            let (fr, en) = if self.reissues == 1 {
+                ("code réémis", "code reissued")
+            } else {
+                ("codes réémis", "codes reissued")
+            };
             let note = Text::new(
-                format!("{} code(s) réémis", self.reissues),
-                format!("{} code(s) reissued", self.reissues),
+                format!("{} {fr}", self.reissues),
+                format!("{} {en}", self.reissues),
             );
             self.notes.insert(CheckId::Proxies, note);
         }
