@@ -18,8 +18,10 @@
 #![allow(clippy::result_large_err)]
 
 mod ballots;
+mod diagnose;
 mod election;
 mod errors;
+mod pv_check;
 mod report;
 mod run;
 mod text;

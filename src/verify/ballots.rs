@@ -7,10 +7,11 @@
 //! multiplication, groups run on all cores, and each group is also added to the tally there.
 //! When a group fails, its ballots are checked one by one to name the culprit.
 
+use super::diagnose::{Culprit, first_bad_proof};
 use super::election::ElectionContext;
 use super::report::{CheckId, Failure, Text};
 use crate::board::{PublicKey, Right};
-use crate::crypto::ballot::{BATCH_SIZE, Ballot, verify_ballots};
+use crate::crypto::ballot::{BATCH_SIZE, Ballot, BallotWithRights, verify_ballots};
 use crate::crypto::domain;
 use crate::crypto::tally::TallyAccumulator;
 use crate::encoding::{Hash32, tagged_hash};
@@ -46,7 +47,8 @@ impl PendingBallot {
 }
 
 /// Decodes a ballot and checks what ties it to its event: canonical bytes, this election, the
-/// event's credential.
+/// event's credential, exactly the credential's contests (docs/protocol.md §5.5), each with the
+/// election's shape.
 fn decode(ctx: &ElectionContext, p: &PendingBallot) -> Result<Ballot, Failure> {
     let ballot = Ballot::decode(&p.bytes).map_err(|e| {
         p.failure(
@@ -83,26 +85,108 @@ fn decode(ctx: &ElectionContext, p: &PendingBallot) -> Result<Ballot, Failure> {
             )
             .expected(p.credential, PublicKey(ballot.credential().0)));
     }
+    let carried = ballot.contest_indices();
+    let rights: Vec<u32> = p.rights.iter().map(|r| r.contest).collect();
+    if carried != rights {
+        let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        return Err(p
+            .failure(
+                "ballot.rights",
+                format!(
+                    "le bulletin porte les scrutins {}, l'identifiant a des droits dans les scrutins {}",
+                    list(&carried),
+                    list(&rights)
+                ),
+                format!(
+                    "the ballot carries contests {}, the credential has rights in contests {}",
+                    list(&carried),
+                    list(&rights)
+                ),
+            )
+            .expected(list(&rights), list(&carried)));
+    }
+    for c in ballot.contests() {
+        let shape = ctx.params.shape(c.contest());
+        if shape.is_none_or(|s| s.options != c.options() || s.max != c.max()) {
+            let mut f = p.failure(
+                "ballot.shape",
+                format!(
+                    "scrutin {} : le bulletin a {} choix et {} au plus, pas la forme du scrutin",
+                    c.contest(),
+                    c.options(),
+                    c.max()
+                ),
+                format!(
+                    "contest {}: the ballot has {} options and at most {}, not the contest's shape",
+                    c.contest(),
+                    c.options(),
+                    c.max()
+                ),
+            );
+            if let Some(s) = shape {
+                f = f.expected(
+                    format!("{} choix, {} au plus", s.options, s.max),
+                    format!("{} choix, {} au plus", c.options(), c.max()),
+                );
+            }
+            f.contest = Some(c.contest());
+            return Err(f);
+        }
+    }
     Ok(ballot)
 }
 
-/// Why a ballot that failed its batch fails alone: its signature, or else its proofs.
-fn diagnose(ctx: &ElectionContext, p: &PendingBallot, b: &Ballot) -> Option<Failure> {
-    let error = b.verify(&ctx.params).err()?;
+/// Why a ballot that failed its batch fails alone: its signature, or else which proof.
+fn diagnose(ctx: &ElectionContext, p: &PendingBallot, b: &Ballot, error: &str) -> Failure {
     let unsigned = &p.bytes[..p.bytes.len().saturating_sub(64)];
     let message = tagged_hash(domain::BALLOT_SIGNATURE, &[unsigned]);
     if b.credential().verify(&message.0, &b.signature()).is_err() {
-        return Some(p.failure(
+        return p.failure(
             "ballot.signature",
-            format!("signature du bulletin par l'identifiant invalide ({error})"),
+            "signature du bulletin par l'identifiant invalide".into(),
             "the credential's signature of the ballot is invalid".into(),
-        ));
+        );
     }
-    Some(p.failure(
-        "ballot.proof",
-        format!("preuves du bulletin invalides : {error}"),
-        format!("the ballot's proofs do not hold ({error})"),
-    ))
+    let Some((contest, culprit)) = first_bad_proof(&ctx.params, &p.bytes) else {
+        return p.failure(
+            "ballot.proof",
+            format!("preuves du bulletin invalides : {error}"),
+            format!("the ballot's proofs do not hold ({error})"),
+        );
+    };
+    let (fr, en, option) = match culprit {
+        Culprit::Option(o) => (
+            format!(
+                "scrutin {contest}, choix {o} : la preuve que le chiffré vaut 0 ou 1 est fausse"
+            ),
+            format!(
+                "contest {contest}, option {o}: the proof that the ciphertext is 0 or 1 is false"
+            ),
+            Some(o),
+        ),
+        Culprit::Blank => (
+            format!(
+                "scrutin {contest}, blanc : la preuve que le chiffré du vote blanc vaut 0 ou 1 est fausse"
+            ),
+            format!(
+                "contest {contest}, blank: the proof that the blank ciphertext is 0 or 1 is false"
+            ),
+            None,
+        ),
+        Culprit::Range => (
+            format!(
+                "scrutin {contest} : la preuve du nombre de choix (un vote blanc, ou de 1 au maximum de choix) est fausse"
+            ),
+            format!(
+                "contest {contest}: the proof of the number of selections (a blank vote, or 1 to the maximum) is false"
+            ),
+            None,
+        ),
+    };
+    let mut f = p.failure("ballot.proof", fr, en);
+    f.contest = Some(contest);
+    f.option = option;
+    f
 }
 
 /// Checks one group and adds it to a partial tally.
@@ -114,30 +198,28 @@ fn verify_group(
         .iter()
         .map(|p| decode(ctx, p))
         .collect::<Result<Vec<Ballot>, Failure>>()?;
-    if let Err(rejected) = verify_ballots(&ballots, &ctx.params) {
-        for (p, b) in group.iter().zip(&ballots) {
-            if let Some(f) = diagnose(ctx, p, b) {
-                return Err(f);
-            }
-        }
-        // The group failed but no ballot fails alone: negligible probability; still refused.
-        let p = &group[rejected.index.min(group.len() - 1)];
-        return Err(p.failure(
-            "ballot.batch",
-            format!(
-                "vérification groupée des bulletins en échec : {}",
-                rejected.error
-            ),
-            format!(
-                "batch verification of the ballots failed: {}",
-                rejected.error
-            ),
+    let contests: Vec<Vec<u32>> = group
+        .iter()
+        .map(|p| p.rights.iter().map(|r| r.contest).collect())
+        .collect();
+    let with_rights: Vec<BallotWithRights<'_>> = ballots
+        .iter()
+        .zip(&contests)
+        .map(|(b, c)| (b, c.as_slice()))
+        .collect();
+    if let Err(rejected) = verify_ballots(&with_rights, &ctx.params) {
+        let i = rejected.index.min(group.len() - 1);
+        return Err(diagnose(
+            ctx,
+            &group[i],
+            &ballots[i],
+            &rejected.error.to_string(),
         ));
     }
     let mut acc = TallyAccumulator::new(&ctx.params);
     for (p, b) in group.iter().zip(&ballots) {
-        let weight = p.rights.first().map_or(0, |r| r.weight);
-        acc.add(b, weight).map_err(|e| {
+        let weights: Vec<(u32, u64)> = p.rights.iter().map(|r| (r.contest, r.weight)).collect();
+        acc.add(b, &weights).map_err(|e| {
             p.failure(
                 "ballot.rights",
                 format!("bulletin incompatible avec les droits de l'identifiant : {e}"),

@@ -4,19 +4,22 @@
 use super::ballots::{PendingBallot, verify_chunk};
 use super::election::{ElectionContext, check_genesis};
 use super::errors::{archive_failure, chain_failure};
+use super::pv_check::{ArchiveFacts, check_pv};
 use super::report::{
     CheckId, ContestCounts, ContestFigures, Failure, Fingerprints, Report, Stage, Status, Text,
     Verdict,
 };
 use crate::archive::ArchiveReader;
-use crate::board::{
-    ChainChecker, CheckedEvent, EventKind, Genesis, Payload, PublicKey, Receipt, SignedHead,
+use crate::board::{ChainChecker, CheckedEvent, EventKind, Genesis, Payload, Receipt, SignedHead};
+use crate::count::{
+    BoardFigures, BoardFiguresBuilder, CountError, ElectionResult, InternetCounts, check_result,
 };
 use crate::crypto::decryption::{PartialDecryption, decrypt_tally};
 use crate::crypto::domain;
 use crate::crypto::tally::{EncryptedTally, TallyAccumulator};
 use crate::encoding::{Hash32, tagged_hash};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use crate::pv::Pv;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
 /// Ballots checked together on all cores. 2 048 ballots of a few kilobytes: a few megabytes,
@@ -26,6 +29,8 @@ pub const DEFAULT_CHUNK: usize = 2048;
 /// What to verify besides the archive.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The procès-verbal to check against the archive (`--pv`).
+    pub pv: Option<Pv>,
     /// Receipts (`recepisse.json`) whose ballots must be in the archive.
     pub receipts: Vec<Receipt>,
     /// Ballots per parallel chunk (memory bound; at least one).
@@ -35,6 +40,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
+            pv: None,
             receipts: Vec::new(),
             chunk: DEFAULT_CHUNK,
         }
@@ -66,14 +72,20 @@ pub struct VerifiedElection {
     pub head: (u64, Hash32),
     /// How far the election went.
     pub stage: Stage,
-    /// The board-derived figures per contest (D2).
-    pub figures: Vec<ContestFigures>,
+    /// The board-derived figures (D2), what `count::compute` takes.
+    pub board: BoardFigures,
     /// The encrypted tally, recomputed and equal to the `EncryptedTally` event, if there is one.
     pub tally: Option<EncryptedTally>,
     /// The verified partial decryptions of the chain, in chain order.
     pub partials: Vec<PartialDecryption>,
     /// The decrypted counts, once the result is in.
-    pub counts: Vec<ContestCounts>,
+    pub counts: Vec<InternetCounts>,
+    /// Height and hash of the `EncryptedTally` event, if there is one.
+    pub tally_event: Option<(u64, Hash32)>,
+    /// Height and hash of the `Result` event, if there is one.
+    pub result_event: Option<(u64, Hash32)>,
+    /// The result, recomputed and equal to the `Result` event, if there is one.
+    pub result: Option<ElectionResult>,
     /// The `Result` event's canonical JSON, if there is one.
     pub result_json: Option<Vec<u8>>,
     /// The PV hash the chain's PV signatures sign, if any.
@@ -118,12 +130,15 @@ struct Run<'o> {
     done: BTreeSet<CheckId>,
     pending: Vec<PendingBallot>,
     acc: Option<TallyAccumulator>,
-    figures: Vec<ContestFigures>,
-    proxy_credentials: HashSet<PublicKey>,
+    inscrits_weight: Vec<u64>,
+    board: BoardFiguresBuilder,
     reissues: u64,
     tally: Option<EncryptedTally>,
+    tally_event: Option<(u64, Hash32)>,
     partials: Vec<PartialDecryption>,
-    decrypted: Vec<ContestCounts>,
+    internet: Vec<InternetCounts>,
+    result_event: Option<(u64, Hash32)>,
+    result: Option<ElectionResult>,
     result_json: Option<Vec<u8>>,
     pv_hash: Option<Hash32>,
     fingerprints: Fingerprints,
@@ -152,12 +167,15 @@ impl<'o> Run<'o> {
             done: BTreeSet::new(),
             pending: Vec::new(),
             acc: None,
-            figures: Vec::new(),
-            proxy_credentials: HashSet::new(),
+            inscrits_weight: Vec::new(),
+            board: BoardFiguresBuilder::new(),
             reissues: 0,
             tally: None,
+            tally_event: None,
             partials: Vec::new(),
-            decrypted: Vec::new(),
+            internet: Vec::new(),
+            result_event: None,
+            result: None,
             result_json: None,
             pv_hash: None,
             fingerprints: Fingerprints::default(),
@@ -231,6 +249,7 @@ impl<'o> Run<'o> {
                 },
             );
         }
+        self.board.observe(&checked);
         let hash = checked.hash;
         let rights = checked.rights;
         match checked.event.payload {
@@ -260,7 +279,7 @@ impl<'o> Run<'o> {
                 self.counts
                     .insert(CheckId::Credentials, g.credentials.len() as u64);
                 self.acc = Some(TallyAccumulator::new(&ctx.params));
-                self.figures = figures;
+                self.inscrits_weight = figures.iter().map(|f| f.inscrits_weight).collect();
                 self.ctx = Some(ctx);
                 for c in [CheckId::Genesis, CheckId::Dkg, CheckId::Credentials] {
                     self.done.insert(c);
@@ -269,26 +288,9 @@ impl<'o> Run<'o> {
             Payload::Seal(_) => {
                 self.done.insert(CheckId::Seal);
             }
-            Payload::ProxyCredential(p) => {
-                self.proxy_credentials.insert(p.proxy);
-                self.add(CheckId::Proxies, 1);
-            }
-            Payload::CredentialReissue(r) => {
-                // A reissued proxy credential is still a proxy credential.
-                if self.proxy_credentials.contains(&r.old) {
-                    self.proxy_credentials.insert(r.new);
-                }
-                self.reissues += 1;
-            }
+            Payload::ProxyCredential(_) => self.add(CheckId::Proxies, 1),
+            Payload::CredentialReissue(_) => self.reissues += 1,
             Payload::Ballot(b) => {
-                let by_proxy = self.proxy_credentials.contains(&b.credential);
-                for r in &rights {
-                    if let Some(f) = self.figures.get_mut(r.contest as usize) {
-                        f.votants += 1;
-                        f.votants_weight = f.votants_weight.saturating_add(r.weight);
-                        f.proxy_votants += u64::from(by_proxy);
-                    }
-                }
                 self.pending.push(PendingBallot {
                     height,
                     offset,
@@ -364,88 +366,119 @@ impl<'o> Run<'o> {
         let Some(acc) = self.acc.as_ref() else {
             return Ok(());
         };
-        let fail = |code, fr: String, en: String| {
+        let fail = |code, contest: Option<u32>, fr: String, en: String| {
             let mut f = count_failure(CheckId::Tally, code, height, fr, en);
             f.event = Some("EncryptedTally");
+            f.contest = contest;
             f
         };
         let found = EncryptedTally::decode(bytes).map_err(|e| {
             fail(
                 "tally.decode",
+                None,
                 format!("dépouillement chiffré illisible : {e}"),
                 format!("unreadable encrypted tally: {e}"),
             )
         })?;
         let expected = acc.finish();
-        if found.ballots != expected.ballots {
-            return Err(fail(
-                "tally.ballots",
-                "le dépouillement chiffré ne compte pas les bulletins de l'urne".into(),
-                "the encrypted tally does not count the ballots of the box".into(),
-            )
-            .expected(expected.ballots, found.ballots)
-            .into());
-        }
-        if found.total_weight != expected.total_weight {
-            return Err(fail(
-                "tally.weight",
-                "le total des voix du dépouillement chiffré n'est pas celui des bulletins".into(),
-                "the encrypted tally's total of voices is not the ballots'".into(),
-            )
-            .expected(expected.total_weight, found.total_weight)
-            .into());
-        }
-        let shape = |t: &EncryptedTally| t.contests.iter().map(Vec::len).collect::<Vec<_>>();
-        if shape(&found) != shape(&expected) {
+        let indices = |t: &EncryptedTally| {
+            t.contests
+                .iter()
+                .map(|c| c.contest.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if indices(&found) != indices(&expected) {
             return Err(fail(
                 "tally.shape",
-                "le dépouillement chiffré n'a pas la forme des scrutins de l'élection".into(),
-                "the encrypted tally does not have the shape of the election's contests".into(),
+                None,
+                "le dépouillement chiffré ne porte pas les scrutins de l'élection".into(),
+                "the encrypted tally does not carry the election's contests".into(),
             )
-            .expected(
-                format!("{:?}", shape(&expected)),
-                format!("{:?}", shape(&found)),
-            )
+            .expected(indices(&expected), indices(&found))
             .into());
         }
-        for (c, (e, f)) in expected.contests.iter().zip(&found.contests).enumerate() {
-            for (o, (e, f)) in e.iter().zip(f).enumerate() {
-                if e != f {
+        for (e, f) in expected.contests.iter().zip(&found.contests) {
+            let c = e.contest;
+            if f.ballots != e.ballots {
+                return Err(fail(
+                    "tally.ballots",
+                    Some(c),
+                    format!("scrutin {c} : le dépouillement chiffré ne compte pas les bulletins de l'urne"),
+                    format!("contest {c}: the encrypted tally does not count the ballots of the box"),
+                )
+                .expected(e.ballots, f.ballots)
+                .into());
+            }
+            if f.total_weight != e.total_weight {
+                return Err(fail(
+                    "tally.weight",
+                    Some(c),
+                    format!("scrutin {c} : le total des voix du dépouillement chiffré n'est pas celui des bulletins"),
+                    format!("contest {c}: the encrypted tally's total of voices is not the ballots'"),
+                )
+                .expected(e.total_weight, f.total_weight)
+                .into());
+            }
+            if f.options.len() != e.options.len() {
+                return Err(fail(
+                    "tally.shape",
+                    Some(c),
+                    format!("scrutin {c} : nombre de choix du dépouillement chiffré différent du scrutin"),
+                    format!("contest {c}: number of options of the encrypted tally differs from the contest"),
+                )
+                .expected(e.options.len(), f.options.len())
+                .into());
+            }
+            let hex = |ct: &crate::crypto::elgamal::Ciphertext| crate::encoding::hex(&ct.encode());
+            for (o, (x, y)) in e.options.iter().zip(&f.options).enumerate() {
+                if x != y {
                     let mut fl = fail(
                         "tally.mismatch",
-                        format!(
-                            "le chiffré du scrutin {c}, choix {o}, n'est pas la somme pondérée des bulletins"
-                        ),
-                        format!(
-                            "the ciphertext of contest {c}, option {o}, is not the weighted sum of the ballots"
-                        ),
+                        Some(c),
+                        format!("scrutin {c}, choix {o} : le chiffré n'est pas la somme pondérée des bulletins"),
+                        format!("contest {c}, option {o}: the ciphertext is not the weighted sum of the ballots"),
                     )
-                    .expected(
-                        crate::encoding::hex(&e.encode()),
-                        crate::encoding::hex(&f.encode()),
-                    );
-                    fl.contest = Some(c as u32);
+                    .expected(hex(x), hex(y));
                     fl.option = Some(o as u32);
                     return Err(fl.into());
                 }
             }
+            if e.blank != f.blank {
+                return Err(fail(
+                    "tally.mismatch",
+                    Some(c),
+                    format!("scrutin {c}, blancs : le chiffré n'est pas la somme pondérée des votes blancs"),
+                    format!("contest {c}, blank: the ciphertext is not the weighted sum of the blank votes"),
+                )
+                .expected(hex(&e.blank), hex(&f.blank))
+                .into());
+            }
         }
-        self.counts.insert(CheckId::Tally, expected.ballots);
+        self.counts.insert(
+            CheckId::Tally,
+            self.counts.get(&CheckId::Ballots).copied().unwrap_or(0),
+        );
         self.fingerprints.tally_event = Some(hash);
+        self.tally_event = Some((height, hash));
         self.done.insert(CheckId::Tally);
         self.tally = Some(found);
         Ok(())
     }
 
-    /// The option a tally ciphertext index stands for.
-    fn place(&self, k: usize) -> Option<(u32, u32)> {
+    /// The contest and option (`None`: the blank) a tally ciphertext index stands for, in the
+    /// order of docs/protocol.md §7 (per contest, its options then its blank).
+    fn place(&self, k: usize) -> Option<(u32, Option<u32>)> {
         let tally = self.tally.as_ref()?;
         let mut k = k;
-        for (c, opts) in tally.contests.iter().enumerate() {
-            if k < opts.len() {
-                return Some((c as u32, k as u32));
+        for c in &tally.contests {
+            if k < c.options.len() {
+                return Some((c.contest, Some(k as u32)));
             }
-            k -= opts.len();
+            if k == c.options.len() {
+                return Some((c.contest, None));
+            }
+            k -= c.options.len() + 1;
         }
         None
     }
@@ -493,9 +526,11 @@ impl<'o> Run<'o> {
                 format!("preuve de déchiffrement invalide : {message}"),
                 format!("invalid decryption proof: {message}"),
             );
-            if let Some(k) = index_after(&message, "chiffré ") {
-                f.contest = self.place(k).map(|p| p.0);
-                f.option = self.place(k).map(|p| p.1);
+            if let Some((contest, option)) =
+                index_after(&message, "chiffré ").and_then(|k| self.place(k))
+            {
+                f.contest = Some(contest);
+                f.option = option;
             }
             return Err(f.into());
         }
@@ -504,11 +539,17 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
+    /// The board-derived figures so far.
+    fn board_figures(&self) -> Option<BoardFigures> {
+        self.board.clone().finish()
+    }
+
     fn on_result(&mut self, json: Vec<u8>, hash: Hash32, height: u64) -> Result<(), Stop> {
-        let (Some(ctx), Some(tally), Some(fp)) = (
+        let (Some(ctx), Some(tally), Some(fp), Some(genesis)) = (
             self.ctx.as_ref(),
             self.tally.as_ref(),
             self.fingerprints.election,
+            self.checker.genesis(),
         ) else {
             return Ok(());
         };
@@ -520,22 +561,18 @@ impl<'o> Run<'o> {
             .filter(|&i| i > 0)
             .map(|i| i.to_string())
             .collect();
-        self.notes.insert(
-            CheckId::Decryptions,
-            Text::new(
-                format!(
-                    "bâtonnier et scrutateurs {} (seuil {})",
-                    scrutateurs.join(", "),
-                    ctx.keys.threshold
-                ),
-                format!(
-                    "bâtonnier and scrutateurs {} (threshold {})",
-                    scrutateurs.join(", "),
-                    ctx.keys.threshold
-                ),
+        let note = Text::new(
+            format!(
+                "bâtonnier et scrutateurs {} (seuil {})",
+                scrutateurs.join(", "),
+                ctx.keys.threshold
+            ),
+            format!(
+                "bâtonnier and scrutateurs {} (threshold {})",
+                scrutateurs.join(", "),
+                ctx.keys.threshold
             ),
         );
-        self.done.insert(CheckId::Decryptions);
         let counts = decrypt_tally(&fp, &ctx.keys, tally, &self.partials).map_err(|e| {
             let mut f = count_failure(
                 CheckId::Combination,
@@ -547,23 +584,89 @@ impl<'o> Run<'o> {
             f.event = Some("Result");
             f
         })?;
-        self.counts.insert(
-            CheckId::Combination,
-            counts.iter().map(|c| c.len() as u64).sum(),
-        );
-        self.decrypted = counts
-            .into_iter()
-            .enumerate()
-            .map(|(c, options)| ContestCounts {
-                contest: c as u32,
-                options,
-                blank: 0,
+        let internet: Vec<InternetCounts> = counts
+            .iter()
+            .map(|c| InternetCounts {
+                contest: c.contest,
+                ballots: c.ballots,
+                weight: c.total_weight,
+                options: c.options.clone(),
+                blank: c.blank,
             })
             .collect();
+        let sums: u64 = counts.iter().map(|c| c.options.len() as u64 + 1).sum();
+        let board = self.board_figures().ok_or_else(|| {
+            count_failure(
+                CheckId::Result,
+                "result.board",
+                height,
+                "chiffres de l'urne indisponibles".into(),
+                "ballot box figures unavailable".into(),
+            )
+        })?;
+        let result = check_result(&json, fp, genesis, &ctx.definition, &board, &internet)
+            .map_err(|e| result_failure(&e, height))?;
+        self.notes.insert(CheckId::Decryptions, note);
+        self.done.insert(CheckId::Decryptions);
+        self.counts.insert(CheckId::Combination, sums);
         self.done.insert(CheckId::Combination);
+        self.counts
+            .insert(CheckId::Result, result.contests.len() as u64);
+        self.done.insert(CheckId::Result);
         self.fingerprints.result_event = Some(hash);
+        self.result_event = Some((height, hash));
+        self.internet = internet;
+        self.result = Some(result);
         self.result_json = Some(json);
         Ok(())
+    }
+
+    /// The report's figures: the board's, with the voices of the inscrits.
+    fn report_figures(&self) -> Vec<ContestFigures> {
+        let Some(board) = self.board_figures() else {
+            return Vec::new();
+        };
+        board
+            .contests
+            .iter()
+            .map(|c| ContestFigures {
+                contest: c.contest,
+                inscrits: c.inscrits,
+                inscrits_weight: self
+                    .inscrits_weight
+                    .get(c.contest as usize)
+                    .copied()
+                    .unwrap_or(c.inscrits),
+                votants: c.ballots,
+                votants_weight: c.weight,
+                proxy_votants: c.proxy_ballots,
+            })
+            .collect()
+    }
+
+    fn check_pv(&self, pv: &Pv) -> Result<(u64, Text), Failure> {
+        let Some(genesis) = self.checker.genesis() else {
+            return Err(Failure::new(
+                CheckId::Pv,
+                "pv.no_result",
+                Text::new(
+                    "l'archive ne contient pas d'élection",
+                    "the archive holds no election",
+                ),
+            ));
+        };
+        let mut decrypted_by: Vec<u32> = self.partials.iter().map(|p| p.trustee.index()).collect();
+        decrypted_by.sort_unstable();
+        let facts = ArchiveFacts {
+            fingerprint: self.fingerprints.election.unwrap_or_default(),
+            genesis,
+            result_json: self.result_json.as_deref(),
+            tally_event: self.tally_event,
+            result_event: self.result_event,
+            decrypted_by,
+            chain_pv_hash: self.pv_hash,
+        };
+        check_pv(pv, &facts)
     }
 
     fn check_receipts(&self, stage: Stage) -> Result<(u64, Option<Text>), Failure> {
@@ -675,6 +778,22 @@ impl<'o> Run<'o> {
             Err(Stop::Failure(f)) => failure = Some(*f),
             Err(Stop::Error(t)) => error = Some(t),
         }
+        if failure.is_none()
+            && error.is_none()
+            && let Some(pv) = &self.options.pv
+        {
+            match self.check_pv(pv) {
+                Ok((signed, note)) => {
+                    self.counts.insert(CheckId::Pv, signed);
+                    self.notes.insert(CheckId::Pv, note);
+                    self.done.insert(CheckId::Pv);
+                    if let Ok(h) = pv.hash() {
+                        self.fingerprints.pv_hash = Some(h);
+                    }
+                }
+                Err(f) => failure = Some(f),
+            }
+        }
         if failure.is_none() && error.is_none() {
             match self.check_receipts(stage) {
                 Ok((verified, note)) => {
@@ -762,34 +881,83 @@ impl<'o> Run<'o> {
             events: self.progress.events,
             checks,
             fingerprints: self.fingerprints.clone(),
-            figures: self.figures.clone(),
-            counts: self.decrypted.clone(),
+            figures: self.report_figures(),
+            counts: self
+                .internet
+                .iter()
+                .map(|c| ContestCounts {
+                    contest: c.contest,
+                    options: c.options.clone(),
+                    blank: c.blank,
+                })
+                .collect(),
             failure,
             error,
         };
+        let board = self.board_figures();
         let election = match (
             verdict,
             self.checker.genesis(),
             self.ctx,
             self.checker.head(),
+            board,
         ) {
-            (Verdict::Valid, Some(g), Some(context), Some(head)) => Some(VerifiedElection {
-                genesis: g.clone(),
-                fingerprint: self.fingerprints.election.unwrap_or_default(),
-                context,
-                head,
-                stage,
-                figures: self.figures,
-                tally: self.tally,
-                partials: self.partials,
-                counts: self.decrypted,
-                result_json: self.result_json,
-                pv_hash: self.pv_hash,
-            }),
+            (Verdict::Valid, Some(g), Some(context), Some(head), Some(board)) => {
+                Some(VerifiedElection {
+                    genesis: g.clone(),
+                    fingerprint: self.fingerprints.election.unwrap_or_default(),
+                    context,
+                    head,
+                    stage,
+                    board,
+                    tally: self.tally,
+                    partials: self.partials,
+                    counts: self.internet,
+                    tally_event: self.tally_event,
+                    result_event: self.result_event,
+                    result: self.result,
+                    result_json: self.result_json,
+                    pv_hash: self.pv_hash,
+                })
+            }
             _ => None,
         };
         Verification { report, election }
     }
+}
+
+/// A result that does not recompute, as a failure.
+fn result_failure(e: &CountError, height: u64) -> Failure {
+    let fr = format!("le résultat ne se recalcule pas à l'identique : {e}");
+    let (code, en) = match e {
+        CountError::Mismatch { path, .. } => (
+            "result.mismatch",
+            format!("the published result differs from the one recomputed, at {path}"),
+        ),
+        CountError::Paper(p) => (
+            "result.paper",
+            format!("a paper record carried by the result is refused: {p}"),
+        ),
+        CountError::Rule { contest, error } => (
+            "result.rule",
+            format!("contest \"{contest}\": the counting rule refuses the figures: {error}"),
+        ),
+        CountError::Inconsistent(m) => (
+            "result.inconsistent",
+            format!("the result's inputs do not fit together: {m}"),
+        ),
+        CountError::Json(m) => ("result.json", format!("unreadable result JSON: {m}")),
+    };
+    let mut f = count_failure(CheckId::Result, code, height, fr, en);
+    f.event = Some("Result");
+    if let CountError::Mismatch {
+        expected, found, ..
+    } = e
+    {
+        f.expected = Some(expected.clone());
+        f.found = Some(found.clone());
+    }
+    f
 }
 
 /// Why a check does not apply to a valid archive.

@@ -14,21 +14,24 @@
 //! check it targets instead of failing earlier at the hash chain.
 
 use crate::archive::ArchiveWriter;
+use crate::board::ChainChecker;
 use crate::board::{
     BallotCast, Bureau, Close, CloseReason, CredentialEntry, CredentialReissue, EncryptedTally,
     Event, Genesis, PROTOCOL_VERSION, PartialDecryption, Payload, ProxyCredential, PublicKey,
     PvSignature, Receipt, ResultEvent, Right, Seal, SignatureBytes, SignedHead, canonical_json,
     event_hash,
 };
-use crate::crypto::ballot::{Ballot, ElectionParams};
+use crate::count::{BoardFigures, BoardFiguresBuilder, Declarations, ElectionResult, compute};
+use crate::crypto::ballot::{Ballot, ContestChoice, ElectionParams};
 use crate::crypto::credential::Credential;
 use crate::crypto::decryption::PartialDecryption as CryptoPartial;
 use crate::crypto::dkg::{BureauKeys, DkgParams, TrusteeSecret, run_ceremony};
 use crate::crypto::domain;
-use crate::crypto::elgamal::EncryptionTables;
 use crate::crypto::tally::{EncryptedTally as CryptoTally, TallyAccumulator};
 use crate::encoding::{Hash32, tagged_hash};
 use crate::model::Election;
+use crate::pv::{Pv, PvArchive};
+use crate::rules::common::Day;
 use chacha20::ChaCha20Rng;
 use ed25519_dalek::SigningKey;
 use rand_core::SeedableRng;
@@ -154,8 +157,6 @@ pub struct Fixture {
     pub shares: Vec<TrusteeSecret>,
     /// The ballot parameters.
     pub params: ElectionParams,
-    /// Encryption tables of the election key.
-    pub tables: EncryptionTables,
     rng: ChaCha20Rng,
 }
 
@@ -237,7 +238,6 @@ impl Fixture {
             .unwrap_or_else(|(i, e)| unreachable!("fixture contest {i}: {e}"));
         let params = ElectionParams::new(fp, keys.election_key(), shapes)
             .unwrap_or_else(|e| unreachable!("fixture parameters: {e}"));
-        let tables = EncryptionTables::new(keys.election_key());
         Fixture {
             spec,
             batonnier,
@@ -252,7 +252,6 @@ impl Fixture {
             batonnier_secret,
             shares,
             params,
-            tables,
             rng,
         }
     }
@@ -310,14 +309,22 @@ impl Fixture {
         ))
     }
 
-    /// A ballot of `voter` (per contest, the selected options), received at `received_at`.
+    /// A ballot of `voter`: per contest it has a right in, in contest order, the selected
+    /// options (empty: blank), received at `received_at`.
     pub fn ballot(
         &mut self,
         voter: &Credential,
-        selections: &[Vec<u32>],
+        selections: &[(u32, Vec<u32>)],
         received_at: u64,
     ) -> Payload {
-        let ballot = Ballot::prepare(&self.params, &self.tables, voter, selections, &mut self.rng)
+        let choices: Vec<ContestChoice> = selections
+            .iter()
+            .map(|(contest, selected)| ContestChoice {
+                contest: *contest,
+                selected: selected.clone(),
+            })
+            .collect();
+        let ballot = Ballot::prepare(&self.params, voter, &choices, &mut self.rng)
             .unwrap_or_else(|e| unreachable!("fixture ballot: {e}"));
         Payload::Ballot(BallotCast {
             credential: board_key(voter),
@@ -366,18 +373,111 @@ impl Fixture {
                     rights.insert(x.new, r);
                 }
                 Payload::Ballot(b) => {
-                    let weight = rights
+                    let weights: Vec<(u32, u64)> = rights
                         .get(&b.credential)
-                        .and_then(|r| r.first())
-                        .map_or(1, |r| r.weight);
+                        .map(|r| r.iter().map(|r| (r.contest, r.weight)).collect())
+                        .unwrap_or_default();
                     if let Ok(ballot) = Ballot::decode(&b.ballot) {
-                        let _ = acc.add(&ballot, weight);
+                        let _ = acc.add(&ballot, &weights);
                     }
                 }
                 _ => {}
             }
         }
         acc.finish()
+    }
+
+    /// The figures of the ballot box (plan D2) after `payloads`, as a chain checker sees them.
+    pub fn board_figures(&self, payloads: &[Payload]) -> BoardFigures {
+        let mut checker = ChainChecker::new();
+        let mut figures = BoardFiguresBuilder::new();
+        for bytes in self.chain(payloads) {
+            match checker.push_deferring_ballots(&bytes) {
+                Ok(e) => figures.observe(&e),
+                Err(e) => unreachable!("fixture chain: {e}"),
+            }
+        }
+        figures
+            .finish()
+            .unwrap_or_else(|| unreachable!("fixture chain without genesis"))
+    }
+
+    /// The result of the counting rules over the decrypted `partials` of `tally`, with the
+    /// figures of the ballot box after `payloads`.
+    pub fn result_of(
+        &self,
+        payloads: &[Payload],
+        tally: &CryptoTally,
+        partials: &[CryptoPartial],
+    ) -> ElectionResult {
+        let counts =
+            crate::crypto::decryption::decrypt_tally(&self.fp, &self.keys, tally, partials)
+                .unwrap_or_else(|e| unreachable!("fixture decryption: {e}"));
+        let internet: Vec<crate::count::InternetCounts> = counts
+            .into_iter()
+            .map(|c| crate::count::InternetCounts {
+                contest: c.contest,
+                ballots: c.ballots,
+                weight: c.total_weight,
+                options: c.options,
+                blank: c.blank,
+            })
+            .collect();
+        compute(
+            self.fp,
+            &self.genesis,
+            &self.definition,
+            &self.board_figures(payloads),
+            &internet,
+            vec![],
+            Declarations::default(),
+        )
+        .unwrap_or_else(|e| unreachable!("fixture result: {e}"))
+    }
+
+    /// The PV of `result`, drawn up with the archive events of `payloads` (the tally and the
+    /// result), decrypted by `decrypted_by`, every member present, signed by `signers`.
+    pub fn pv(
+        &self,
+        payloads: &[Payload],
+        result: ElectionResult,
+        decrypted_by: Vec<u32>,
+        signers: &[u32],
+    ) -> Pv {
+        let events = self.chain(payloads);
+        let find = |kind: crate::board::EventKind| {
+            events
+                .iter()
+                .enumerate()
+                .find(|(_, b)| Event::decode(b).is_ok_and(|e| e.kind() == kind))
+                .map(|(h, b)| (h as u64, event_hash(b)))
+                .unwrap_or_default()
+        };
+        let (tally_height, tally_event) = find(crate::board::EventKind::EncryptedTally);
+        let (result_height, result_event) = find(crate::board::EventKind::Result);
+        let date = Day::parse("2026-11-24").unwrap_or_else(|e| unreachable!("fixture date: {e}"));
+        let mut pv = Pv::draw_up(
+            result,
+            &self.definition,
+            &self.genesis.bureau,
+            PvArchive {
+                tally_height,
+                tally_event,
+                result_height,
+                result_event,
+            },
+            decrypted_by,
+            (0..=self.scrutateurs.len() as u32).collect(),
+            "Exemple".into(),
+            date,
+        )
+        .unwrap_or_else(|e| unreachable!("fixture PV: {e}"));
+        for &m in signers {
+            if let Err(e) = pv.sign(self.member_key(m)) {
+                unreachable!("fixture PV signature: {e}");
+            }
+        }
+        pv
     }
 
     /// The `EncryptedTally` event of a tally.
@@ -473,6 +573,9 @@ impl Fixture {
     }
 }
 
+/// Per contest, the selected options.
+type Selections = Vec<(u32, Vec<u32>)>;
+
 /// Heights of the standard scenario's events, for tests that alter one.
 pub mod at {
     /// The seal.
@@ -513,7 +616,9 @@ pub struct Scenario {
     pub proxy: Credential,
     /// Elector 2's reissued credential.
     pub reissued: Credential,
-    /// The PV hash the bureau signs.
+    /// The procès-verbal, signed by the four members.
+    pub pv: Pv,
+    /// Its hash, which the board's PV signatures sign.
     pub pv_hash: Hash32,
 }
 
@@ -532,22 +637,26 @@ impl Fixture {
     /// The standard valid election: seal; a proxy (elector 0 → elector 1); elector 2's code
     /// reissued; six ballots (elector 1 for themself, the proxy, the reissued credential,
     /// electors 3, 4 (blank) and 5); electors 6 and 7 abstain; the close; the encrypted tally;
-    /// the partial decryptions of the bâtonnier and scrutateurs 2 and 3; the result; the PV
-    /// signed by the four members.
+    /// the partial decryptions of the bâtonnier and scrutateurs 2 and 3; the result of the
+    /// counting rules; the PV signed by the four members, and their signatures on the board.
     pub fn scenario(&mut self) -> Scenario {
         let proxy = credential("procuration 0");
         let reissued = credential("électeur 2 bis");
         let e = |i: usize| board_key(&self.electors[i]);
         let conseil = self.spec.conseil.is_some();
         let sel = |b: Vec<u32>, c: Vec<u32>| {
-            if conseil { vec![b, c] } else { vec![b] }
+            let mut v = vec![(0, b)];
+            if conseil {
+                v.push((1, c));
+            }
+            v
         };
         let mut payloads = vec![
             self.seal(),
             self.proxy(&e(0), &proxy, &self.electors[1]),
             self.reissue(&e(2), &reissued),
         ];
-        let voters: Vec<(Credential, Vec<Vec<u32>>, u64)> = vec![
+        let voters: Vec<(Credential, Selections, u64)> = vec![
             (
                 self.electors[1].clone(),
                 sel(vec![0], vec![0, 1]),
@@ -577,13 +686,15 @@ impl Fixture {
         let partials: Vec<CryptoPartial> =
             [0, 2, 3].iter().map(|&m| self.partial(m, &tally)).collect();
         payloads.extend(partials.iter().map(Self::partial_event));
-        let counts =
-            crate::crypto::decryption::decrypt_tally(&self.fp, &self.keys, &tally, &partials)
-                .unwrap_or_else(|e| unreachable!("fixture decryption: {e}"));
-        let json = canonical_json(&serde_json::json!({ "counts": counts }))
-            .unwrap_or_else(|e| unreachable!("fixture result: {e}"));
-        let pv_hash = tagged_hash("URNE-V1-pv-document", &[&json]);
+        let result = self.result_of(&payloads, &tally, &partials);
+        let json = result
+            .to_canonical_json()
+            .unwrap_or_else(|e| unreachable!("fixture result JSON: {e}"));
         payloads.push(Self::result_event(json));
+        let pv = self.pv(&payloads, result, vec![0, 2, 3], &[0, 1, 2, 3]);
+        let pv_hash = pv
+            .hash()
+            .unwrap_or_else(|e| unreachable!("fixture PV hash: {e}"));
         for member in 0..4 {
             payloads.push(self.pv_signature(member, pv_hash));
         }
@@ -591,6 +702,7 @@ impl Fixture {
             payloads,
             proxy,
             reissued,
+            pv,
             pv_hash,
         }
     }
