@@ -173,6 +173,15 @@ fn diagnose(ctx: &ElectionContext, p: &PendingBallot, b: &Ballot, error: &str) -
             ),
             None,
         ),
+        Culprit::Contest => (
+            format!(
+                "scrutin {contest} : toutes les preuves du scrutin sont fausses — un chiffré du scrutin a été altéré"
+            ),
+            format!(
+                "contest {contest}: every proof of the contest is false — a ciphertext of the contest was altered"
+            ),
+            None,
+        ),
         Culprit::Range => (
             format!(
                 "scrutin {contest} : la preuve du nombre de choix (un vote blanc, ou de 1 au maximum de choix) est fausse"

@@ -24,6 +24,9 @@ pub(crate) enum Culprit {
     Blank,
     /// The range proof (`m·blank + Σ options ∈ [1, m]`).
     Range,
+    /// Every proof of the contest: they share the contest's transcript, which binds all its
+    /// ciphertexts, so a ciphertext (or the contest's header) was altered.
+    Contest,
 }
 
 struct Choice {
@@ -83,17 +86,18 @@ pub(crate) fn first_bad_proof(params: &ElectionParams, bytes: &[u8]) -> Option<(
         }
         base.compressed(b"blank-alpha", &blank.alpha);
         base.compressed(b"blank-beta", &blank.beta);
+        let mut failing = Vec::new();
         for (j, c) in choices.iter().enumerate() {
             let mut t = base.clone();
             t.u32(b"option", j as u32);
             if !holds(params, |b| c.proof.verify(&mut t, &c.ct, b).is_ok()) {
-                return Some((contest, Culprit::Option(j as u32)));
+                failing.push(Culprit::Option(j as u32));
             }
         }
         let mut t = base.clone();
         t.u32(b"blank", options);
         if !holds(params, |b| blank.proof.verify(&mut t, &blank.ct, b).is_ok()) {
-            return Some((contest, Culprit::Blank));
+            failing.push(Culprit::Blank);
         }
         let sum = choices.iter().fold(Ciphertext::zero(), |acc, c| acc + c.ct);
         let mut t = base;
@@ -101,7 +105,12 @@ pub(crate) fn first_bad_proof(params: &ElectionParams, bytes: &[u8]) -> Option<(
         if !holds(params, |b| {
             range.verify(&mut t, &blank.ct, &sum, max, b).is_ok()
         }) {
-            return Some((contest, Culprit::Range));
+            failing.push(Culprit::Range);
+        }
+        match failing.len() {
+            0 => {}
+            n if n == choices.len() + 2 => return Some((contest, Culprit::Contest)),
+            _ => return Some((contest, failing[0])),
         }
     }
     None

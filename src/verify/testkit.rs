@@ -496,6 +496,11 @@ impl Fixture {
         CryptoPartial::create(&self.fp, secret, &tally.ciphertexts(), &mut self.rng)
     }
 
+    /// A partial decryption of `tally` with any trustee key (to forge one).
+    pub fn partial_by(&mut self, secret: &TrusteeSecret, tally: &CryptoTally) -> CryptoPartial {
+        CryptoPartial::create(&self.fp, secret, &tally.ciphertexts(), &mut self.rng)
+    }
+
     /// The `PartialDecryption` event of a partial decryption.
     pub fn partial_event(p: &CryptoPartial) -> Payload {
         Payload::PartialDecryption(PartialDecryption {
@@ -606,6 +611,17 @@ pub mod at {
     pub const FIRST_PV_SIGNATURE: usize = 16;
 }
 
+/// The vote of the standard scenario, before the close.
+#[derive(Debug, Clone)]
+pub struct Cast {
+    /// Payloads of heights 1, 2, … (index `h - 1` is height `h`).
+    pub payloads: Vec<Payload>,
+    /// The proxy credential (held by elector 1 for elector 0).
+    pub proxy: Credential,
+    /// Elector 2's reissued credential.
+    pub reissued: Credential,
+}
+
 /// The standard scenario: its payloads (heights 1…, the genesis apart) and the credentials that
 /// voted.
 #[derive(Debug, Clone)]
@@ -634,12 +650,40 @@ impl Scenario {
 }
 
 impl Fixture {
-    /// The standard valid election: seal; a proxy (elector 0 → elector 1); elector 2's code
-    /// reissued; six ballots (elector 1 for themself, the proxy, the reissued credential,
-    /// electors 3, 4 (blank) and 5); electors 6 and 7 abstain; the close; the encrypted tally;
-    /// the partial decryptions of the bâtonnier and scrutateurs 2 and 3; the result of the
-    /// counting rules; the PV signed by the four members, and their signatures on the board.
-    pub fn scenario(&mut self) -> Scenario {
+    /// Closes the vote after `payloads` (the seal, proxies, reissues and ballots) and counts it
+    /// as an honest server and bureau would: the close at the closing time, the encrypted tally
+    /// of the ballots, the partial decryptions of `decrypting` (bâtonnier first), the result of
+    /// the counting rules, the PV signed by every member, and the members' PV signatures on the
+    /// board. Returns all the payloads and the PV.
+    pub fn count(&mut self, mut payloads: Vec<Payload>, decrypting: &[u32]) -> (Vec<Payload>, Pv) {
+        payloads.push(self.close(CLOSING));
+        let tally = self.tally_of(&payloads);
+        payloads.push(Self::tally_event(&tally));
+        let partials: Vec<CryptoPartial> = decrypting
+            .iter()
+            .map(|&m| self.partial(m, &tally))
+            .collect();
+        payloads.extend(partials.iter().map(Self::partial_event));
+        let result = self.result_of(&payloads, &tally, &partials);
+        let json = result
+            .to_canonical_json()
+            .unwrap_or_else(|e| unreachable!("fixture result JSON: {e}"));
+        payloads.push(Self::result_event(json));
+        let members: Vec<u32> = (0..=self.scrutateurs.len() as u32).collect();
+        let pv = self.pv(&payloads, result, decrypting.to_vec(), &members);
+        let pv_hash = pv
+            .hash()
+            .unwrap_or_else(|e| unreachable!("fixture PV hash: {e}"));
+        for &member in &members {
+            payloads.push(self.pv_signature(member, pv_hash));
+        }
+        (payloads, pv)
+    }
+
+    /// The vote of the standard election, before the close: the seal; a proxy (elector 0 →
+    /// elector 1); elector 2's code reissued; six ballots (elector 1 for themself, the proxy,
+    /// the reissued credential, electors 3, 4 (blank) and 5); electors 6 and 7 abstain.
+    pub fn cast(&mut self) -> Cast {
         let proxy = credential("procuration 0");
         let reissued = credential("électeur 2 bis");
         let e = |i: usize| board_key(&self.electors[i]);
@@ -680,24 +724,25 @@ impl Fixture {
             let b = self.ballot(voter, s, *t);
             payloads.push(b);
         }
-        payloads.push(self.close(CLOSING));
-        let tally = self.tally_of(&payloads);
-        payloads.push(Self::tally_event(&tally));
-        let partials: Vec<CryptoPartial> =
-            [0, 2, 3].iter().map(|&m| self.partial(m, &tally)).collect();
-        payloads.extend(partials.iter().map(Self::partial_event));
-        let result = self.result_of(&payloads, &tally, &partials);
-        let json = result
-            .to_canonical_json()
-            .unwrap_or_else(|e| unreachable!("fixture result JSON: {e}"));
-        payloads.push(Self::result_event(json));
-        let pv = self.pv(&payloads, result, vec![0, 2, 3], &[0, 1, 2, 3]);
+        Cast {
+            payloads,
+            proxy,
+            reissued,
+        }
+    }
+
+    /// The standard valid election: [`Fixture::cast`], then [`Fixture::count`] with the
+    /// bâtonnier and scrutateurs 2 and 3 decrypting, the PV signed by the four members.
+    pub fn scenario(&mut self) -> Scenario {
+        let Cast {
+            payloads,
+            proxy,
+            reissued,
+        } = self.cast();
+        let (payloads, pv) = self.count(payloads, &[0, 2, 3]);
         let pv_hash = pv
             .hash()
             .unwrap_or_else(|e| unreachable!("fixture PV hash: {e}"));
-        for member in 0..4 {
-            payloads.push(self.pv_signature(member, pv_hash));
-        }
         Scenario {
             payloads,
             proxy,

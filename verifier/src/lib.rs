@@ -15,6 +15,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use urne::board::Receipt;
+use urne::pv::Pv;
 use urne::verify::{Lang, Options, Progress, Report, Verdict, verify};
 
 /// Exit status of a valid election.
@@ -44,8 +45,20 @@ fn read_receipt(path: &Path) -> Result<Receipt, InputError> {
     })
 }
 
+fn read_pv(path: &Path) -> Result<Pv, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError {
+        fr: format!("{} : lecture impossible : {e}", path.display()),
+        en: format!("{}: cannot read: {e}", path.display()),
+    })?;
+    Pv::from_json(&text).map_err(|e| InputError {
+        fr: format!("{} : {e}", path.display()),
+        en: format!("{}: not a valid procès-verbal file: {e}", path.display()),
+    })
+}
+
 /// Reads the side files and verifies the archive, drawing progress through `progress`.
 pub fn check(cli: &Cli, progress: &mut dyn FnMut(&Progress)) -> Result<Report, InputError> {
+    let pv = cli.pv.as_deref().map(read_pv).transpose()?;
     let receipts = cli
         .receipts
         .iter()
@@ -56,6 +69,7 @@ pub fn check(cli: &Cli, progress: &mut dyn FnMut(&Progress)) -> Result<Report, I
         en: format!("{}: cannot open: {e}", cli.archive.display()),
     })?;
     let options = Options {
+        pv,
         receipts,
         ..Options::default()
     };
