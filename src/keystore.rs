@@ -312,7 +312,8 @@ impl MemberKey {
         self.not_in_ceremony()?;
         let mut seed = Zeroizing::new([0u8; 32]);
         rng.fill_bytes(seed.as_mut());
-        let (secret, public) = batonnier_keygen(params, &mut transport_rng(&seed, &params.ceremony.0, 0));
+        let (secret, public) =
+            batonnier_keygen(params, &mut transport_rng(&seed, &params.ceremony.0, 0));
         self.dkg = DkgSecret::Batonnier {
             ceremony: params.ceremony,
             seed,

@@ -158,7 +158,8 @@ pub fn deadlines(election: &Election) -> Vec<Deadline> {
         v.push(Deadline {
             who: "le procureur général".into(),
             days: 15,
-            from: "à partir de la notification que lui fait le bâtonnier du présent procès-verbal".into(),
+            from: "à partir de la notification que lui fait le bâtonnier du présent procès-verbal"
+                .into(),
             court: "la cour d'appel".into(),
             rule: ART_12_PG.into(),
         });

@@ -40,8 +40,12 @@ impl PartialFile {
     /// Reads and decodes a partial file; errors name the file.
     pub fn read(path: &Path) -> TallyResult<(PartialFile, PartialDecryption)> {
         let text = crate::io::read_text(path)?;
-        let f: PartialFile = serde_json::from_str(&text)
-            .map_err(|e| cannot(format!("{} : fichier de déchiffrement illisible : {e}", path.display())))?;
+        let f: PartialFile = serde_json::from_str(&text).map_err(|e| {
+            cannot(format!(
+                "{} : fichier de déchiffrement illisible : {e}",
+                path.display()
+            ))
+        })?;
         if f.format != PARTIAL_FORMAT {
             return Err(cannot(format!(
                 "{} : format « {} » (« {PARTIAL_FORMAT} » attendu)",
@@ -49,9 +53,14 @@ impl PartialFile {
                 f.format
             )));
         }
-        let bytes = unhex(&f.share).map_err(|e| cannot(format!("{} : share : {e}", path.display())))?;
-        let p = PartialDecryption::decode(&bytes)
-            .map_err(|e| refused(format!("{} : déchiffrement illisible : {e}", path.display())))?;
+        let bytes =
+            unhex(&f.share).map_err(|e| cannot(format!("{} : share : {e}", path.display())))?;
+        let p = PartialDecryption::decode(&bytes).map_err(|e| {
+            refused(format!(
+                "{} : déchiffrement illisible : {e}",
+                path.display()
+            ))
+        })?;
         if p.trustee.index() != f.member {
             return Err(refused(format!(
                 "{} : le fichier se dit du membre {} mais contient le déchiffrement du {}",
@@ -123,7 +132,12 @@ pub fn run(a: &DecryptArgs) -> TallyResult<()> {
             describe(&v, member)
         )));
     }
-    let partial = PartialDecryption::create(&v.fingerprint, secret, &tally.ciphertexts(), &mut rand::rng());
+    let partial = PartialDecryption::create(
+        &v.fingerprint,
+        secret,
+        &tally.ciphertexts(),
+        &mut rand::rng(),
+    );
     let file = PartialFile {
         format: PARTIAL_FORMAT.into(),
         fingerprint: v.fingerprint,

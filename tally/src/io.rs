@@ -19,15 +19,22 @@ pub fn read_text(path: &Path) -> TallyResult<String> {
 
 /// Reads a whole file; the error names the file.
 pub fn read_bytes(path: &Path) -> TallyResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| cannot(format!("{} : lecture impossible : {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| cannot(format!("{} : lecture impossible : {e}", path.display())))
 }
 
 /// Writes a file atomically (a temporary file in the same folder, then renamed), so that an
 /// interrupted write never leaves half a key file or half a PV.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> TallyResult<()> {
     let err = |e: std::io::Error| cannot(format!("{} : écriture impossible : {e}", path.display()));
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp).map_err(err)?;
@@ -36,7 +43,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> TallyResult<()> {
             use std::os::unix::fs::PermissionsExt;
             // Key files and everything beside them: readable by their owner only.
             if name.ends_with(".urnekey") {
-                f.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+                f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(err)?;
             }
         }
         f.write_all(bytes).map_err(err)?;
@@ -75,7 +83,8 @@ pub fn passphrase(prompt: &str, confirm: bool) -> TallyResult<Zeroizing<String>>
 /// step that changes the key can seal it again under the same passphrase.
 pub fn open_key(path: &Path) -> TallyResult<(KeyFile, MemberKey, Zeroizing<String>)> {
     let text = read_text(path)?;
-    let file = KeyFile::from_json(&text).map_err(|e| cannot(format!("{} : {e}", path.display())))?;
+    let file =
+        KeyFile::from_json(&text).map_err(|e| cannot(format!("{} : {e}", path.display())))?;
     let pass = passphrase(
         &format!("Phrase secrète du fichier de clé {}", path.display()),
         false,

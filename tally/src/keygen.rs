@@ -109,11 +109,7 @@ pub fn run(args: &KeygenArgs) -> TallyResult<()> {
         KeygenCommand::Init(a) => init(a),
         KeygenCommand::Step(a) => {
             let r = step(&a.key, &a.dir, !a.json)?;
-            if a.json {
-                print_json(&r)
-            } else {
-                Ok(())
-            }
+            if a.json { print_json(&r) } else { Ok(()) }
         }
         KeygenCommand::Status(a) => {
             let board = load_board(&a.dir)?;
@@ -165,15 +161,18 @@ pub fn load_board(dir: &Path) -> TallyResult<CeremonyBoard> {
     let cpath = dir.join(CEREMONY_FILE);
     let ceremony = Ceremony::from_json(&read_text(&cpath)?)
         .map_err(|e| cannot(format!("{} : {e}", cpath.display())))?;
-    let mut board = CeremonyBoard::new(ceremony)
-        .map_err(|e| cannot(format!("{} : {e}", cpath.display())))?;
+    let mut board =
+        CeremonyBoard::new(ceremony).map_err(|e| cannot(format!("{} : {e}", cpath.display())))?;
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| cannot(format!("{} : lecture impossible : {e}", dir.display())))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.len() > 2 && n.as_bytes()[0].is_ascii_digit() && n.as_bytes()[1] == b'-' && n.ends_with(".json"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.len() > 2
+                    && n.as_bytes()[0].is_ascii_digit()
+                    && n.as_bytes()[1] == b'-'
+                    && n.ends_with(".json")
+            })
         })
         .collect();
     names.sort();
@@ -187,7 +186,12 @@ pub fn load_board(dir: &Path) -> TallyResult<CeremonyBoard> {
     Ok(board)
 }
 
-fn publish(dir: &Path, board: &mut CeremonyBoard, m: DkgMessage, out: &mut Vec<String>) -> TallyResult<()> {
+fn publish(
+    dir: &Path,
+    board: &mut CeremonyBoard,
+    m: DkgMessage,
+    out: &mut Vec<String>,
+) -> TallyResult<()> {
     let name = m.file_name();
     board
         .add(m.clone())
@@ -241,7 +245,12 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
                     "le dossier contient une clé du bâtonnier qui n'est pas celle de ce fichier de clé",
                 ));
             }
-            None => publish(dir, &mut board, sign(Step::BatonnierKey, &bk.encode()), &mut published)?,
+            None => publish(
+                dir,
+                &mut board,
+                sign(Step::BatonnierKey, &bk.encode()),
+                &mut published,
+            )?,
         }
     } else {
         if key.stage() == Stage::Identity {
@@ -257,24 +266,44 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
                     "le dossier contient une clé de transport du {who} qui n'est pas celle de ce fichier de clé"
                 )));
             }
-            None => publish(dir, &mut board, sign(Step::TransportKey, &tk.encode()), &mut published)?,
+            None => publish(
+                dir,
+                &mut board,
+                sign(Step::TransportKey, &tk.encode()),
+                &mut published,
+            )?,
         }
         if let Some(keys) = board.transport_keys()
             && board.get(Step::Dealing, member).is_none()
         {
             let context: Vec<u8> = keys.iter().flat_map(|k| k.encode()).collect();
-            let mut rng = key.message_rng("dealing", &tagged_hash("URNE-V1-keygen-context", &[&context]).0)?;
+            let mut rng = key.message_rng(
+                "dealing",
+                &tagged_hash("URNE-V1-keygen-context", &[&context]).0,
+            )?;
             let d = deal(&params, member, &keys, &mut rng).map_err(|e| refused(e.to_string()))?;
-            publish(dir, &mut board, sign(Step::Dealing, &d.encode()), &mut published)?;
+            publish(
+                dir,
+                &mut board,
+                sign(Step::Dealing, &d.encode()),
+                &mut published,
+            )?;
         }
         if let Some(dealings) = board.dealings()
             && board.get(Step::Complaints, member).is_none()
         {
             let context: Vec<u8> = dealings.iter().flat_map(|d| d.encode()).collect();
-            let mut rng = key.message_rng("complaints", &tagged_hash("URNE-V1-keygen-context", &[&context]).0)?;
+            let mut rng = key.message_rng(
+                "complaints",
+                &tagged_hash("URNE-V1-keygen-context", &[&context]).0,
+            )?;
             let complaints: Vec<Complaint> = dealings
                 .iter()
-                .filter_map(|d| open_share(&params, &transport, d, &mut rng).err().map(|c| *c))
+                .filter_map(|d| {
+                    open_share(&params, &transport, d, &mut rng)
+                        .err()
+                        .map(|c| *c)
+                })
                 .collect();
             for c in &complaints {
                 eprintln!(
@@ -282,12 +311,19 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
                     c.dealer
                 );
             }
-            publish(dir, &mut board, sign(Step::Complaints, &encode_complaints(&complaints)), &mut published)?;
+            publish(
+                dir,
+                &mut board,
+                sign(Step::Complaints, &encode_complaints(&complaints)),
+                &mut published,
+            )?;
         }
         if let Some(t) = board.transcript()
             && key.stage() == Stage::Transport
         {
-            let share = t.key_share(&transport).map_err(|e| refused(format!("cérémonie des clés : {e}")))?;
+            let share = t
+                .key_share(&transport)
+                .map_err(|e| refused(format!("cérémonie des clés : {e}")))?;
             key.set_share(share)?;
             save_key(key_path, &key, &pass)?;
         }
@@ -302,7 +338,12 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
         say(format!("Publié : {}", dir.join(p).display()));
     }
     let mut waiting = Vec::new();
-    for s in [Step::BatonnierKey, Step::TransportKey, Step::Dealing, Step::Complaints] {
+    for s in [
+        Step::BatonnierKey,
+        Step::TransportKey,
+        Step::Dealing,
+        Step::Complaints,
+    ] {
         for m in board.missing(s) {
             waiting.push(format!("{} : {}", s.french(), ceremony.describe(m)));
         }
@@ -311,10 +352,15 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
     let mut election_key = None;
     let done = match &transcript {
         Some(t) => {
-            let out = BureauKeysFile::new(t).map_err(|e| refused(format!("cérémonie des clés : {e}")))?;
+            let out =
+                BureauKeysFile::new(t).map_err(|e| refused(format!("cérémonie des clés : {e}")))?;
             write_atomic(
                 &dir.join(KEYS_FILE),
-                format!("{}\n", serde_json::to_string_pretty(&out).map_err(|e| cannot(e.to_string()))?).as_bytes(),
+                format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&out).map_err(|e| cannot(e.to_string()))?
+                )
+                .as_bytes(),
             )?;
             let ek = out.election_key.clone();
             say(format!("Cérémonie terminée pour le {who}."));
@@ -332,7 +378,10 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
             for w in &waiting {
                 say(format!("  - {w}"));
             }
-            say("Relancez « urne-tally keygen step » quand le dossier aura reçu ces fichiers.".into());
+            say(
+                "Relancez « urne-tally keygen step » quand le dossier aura reçu ces fichiers."
+                    .into(),
+            );
             false
         }
     };

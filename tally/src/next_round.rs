@@ -50,8 +50,11 @@ pub struct NextRoundArgs {
 }
 
 fn instant(s: &str, what: &str) -> TallyResult<OffsetDateTime> {
-    OffsetDateTime::parse(s.trim(), &Rfc3339)
-        .map_err(|e| cannot(format!("{what} : date « {s} » invalide (AAAA-MM-JJTHH:MM:SSZ) : {e}")))
+    OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|e| {
+        cannot(format!(
+            "{what} : date « {s} » invalide (AAAA-MM-JJTHH:MM:SSZ) : {e}"
+        ))
+    })
 }
 
 /// Runs `next-round`.
@@ -83,17 +86,23 @@ pub fn run(a: &NextRoundArgs) -> TallyResult<()> {
         };
         match (&c.result, &c.counts.batonnier, &c.counts.conseil, def.kind) {
             (ContestResult::Batonnier(r), Some(counts), _, ContestKind::Batonnier { .. }) => {
-                if let Some(s) = batonnier_second_round(counts, r).map_err(|e| refused(format!("{} : {e}", c.id)))? {
+                if let Some(s) = batonnier_second_round(counts, r)
+                    .map_err(|e| refused(format!("{} : {e}", c.id)))?
+                {
                     let ids: Vec<String> = s.candidacies.iter().map(|k| k.id.clone()).collect();
                     contests.push(Contest {
                         id: def.id.clone(),
-                        kind: ContestKind::Batonnier { round: Round::Second },
+                        kind: ContestKind::Batonnier {
+                            round: Round::Second,
+                        },
                         candidacies: pick(&ids),
                     });
                 }
             }
             (ContestResult::Conseil(r), _, Some(counts), ContestKind::ConseilDeLOrdre { .. }) => {
-                if let Some(s) = conseil_second_round(counts, r).map_err(|e| refused(format!("{} : {e}", c.id)))? {
+                if let Some(s) = conseil_second_round(counts, r)
+                    .map_err(|e| refused(format!("{} : {e}", c.id)))?
+                {
                     let ids: Vec<String> = s.candidacies.iter().map(|k| k.id.clone()).collect();
                     contests.push(Contest {
                         id: def.id.clone(),
@@ -121,7 +130,9 @@ pub fn run(a: &NextRoundArgs) -> TallyResult<()> {
         return Err(cannot("--closing : la clôture doit suivre l'ouverture"));
     }
     if second.election_id.is_empty() || second.election_id == first.election_id {
-        return Err(cannot("--election-id : un identifiant nouveau est requis pour le second tour"));
+        return Err(cannot(
+            "--election-id : un identifiant nouveau est requis pour le second tour",
+        ));
     }
     second.contests = contests;
     let json = second.to_json().map_err(cannot)?;

@@ -61,7 +61,9 @@ struct Measure {
 
 impl Measure {
     fn new() -> TallyResult<Self> {
-        let f = |d: &'static [u8]| FontRef::new(d).map_err(|e| cannot(format!("police intégrée illisible : {e}")));
+        let f = |d: &'static [u8]| {
+            FontRef::new(d).map_err(|e| cannot(format!("police intégrée illisible : {e}")))
+        };
         Ok(Measure {
             regular: f(REGULAR)?,
             bold: f(BOLD)?,
@@ -99,7 +101,9 @@ impl Measure {
             } else {
                 format!("{cur} {word}")
             };
-            if self.width(face, size, &candidate) <= width || cur.is_empty() && self.width(face, size, word) <= width {
+            if self.width(face, size, &candidate) <= width
+                || cur.is_empty() && self.width(face, size, word) <= width
+            {
                 cur = candidate;
                 continue;
             }
@@ -170,7 +174,12 @@ impl<'m> Layout<'m> {
 
     fn rule(&mut self, x1: f32, x2: f32) {
         let y = self.y;
-        self.op(Op::Line { x1, y1: y, x2, y2: y });
+        self.op(Op::Line {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+        });
     }
 
     fn lines(&mut self, face: Face, size: f32, text: &str, x: f32, width: f32, centred: bool) {
@@ -235,7 +244,11 @@ impl<'m> Layout<'m> {
                     self.y = y0 + lh * n as f32;
                 }
             }
-            Block::Table { header, right, rows } => self.table(header, right, rows),
+            Block::Table {
+                header,
+                right,
+                rows,
+            } => self.table(header, right, rows),
             Block::Mono(lines) => {
                 let size = 7.3;
                 let lh = size * 1.3;
@@ -314,7 +327,12 @@ impl<'m> Layout<'m> {
         self.rule(MARGIN, total);
         self.y += lh - size - 3.0;
         for r in rows {
-            let first = self.m.wrap(Face::Regular, size, r.first().map_or("", String::as_str), w[0]);
+            let first = self.m.wrap(
+                Face::Regular,
+                size,
+                r.first().map_or("", String::as_str),
+                w[0],
+            );
             self.ensure(lh * first.len() as f32);
             let y0 = self.y;
             for (i, l) in first.iter().enumerate() {
@@ -407,7 +425,11 @@ fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResul
     for (ops, footer) in pages {
         let mut page = doc.start_page_with(settings.clone());
         let mut s = page.surface();
-        for (i, l) in m.wrap(Face::Regular, 6.5, &footer, WIDTH).iter().enumerate() {
+        for (i, l) in m
+            .wrap(Face::Regular, 6.5, &footer, WIDTH)
+            .iter()
+            .enumerate()
+        {
             s.set_fill(Some(Fill::default()));
             s.draw_text(
                 Point::from_xy(MARGIN, PAGE_H - 32.0 + 8.0 * i as f32),
@@ -433,7 +455,14 @@ fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResul
                         Face::Mono => mono.clone(),
                     };
                     s.set_fill(Some(Fill::default()));
-                    s.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::Auto);
+                    s.draw_text(
+                        Point::from_xy(*x, *y),
+                        font,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
                 }
                 Op::Line { x1, y1, x2, y2 } => {
                     let mut pb = PathBuilder::new();
@@ -454,8 +483,7 @@ fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResul
         s.finish();
         page.finish();
     }
-    doc.finish()
-        .map_err(|e| cannot(format!("PDF : {e:?}")))
+    doc.finish().map_err(|e| cannot(format!("PDF : {e:?}")))
 }
 
 /// A PDF of plain blocks (the national PV of the recensement).
@@ -486,7 +514,11 @@ mod tests {
         assert!(pieces.len() > 2);
         assert!(pieces.iter().all(|p| p.chars().count() <= 40));
         assert!(pieces[1].starts_with("    "));
-        let back: String = pieces.iter().map(|p| p.trim()).collect::<Vec<_>>().join(" ");
+        let back: String = pieces
+            .iter()
+            .map(|p| p.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(back, line);
     }
 
@@ -496,8 +528,17 @@ mod tests {
         let a = m.width(Face::Regular, 10.0, "iiii");
         let b = m.width(Face::Regular, 10.0, "MMMM");
         assert!(a < b, "{a} {b}");
-        let lines = m.wrap(Face::Regular, 10.0, "un deux trois quatre cinq six sept", 60.0);
+        let lines = m.wrap(
+            Face::Regular,
+            10.0,
+            "un deux trois quatre cinq six sept",
+            60.0,
+        );
         assert!(lines.len() > 1);
-        assert!(lines.iter().all(|l| m.width(Face::Regular, 10.0, l) <= 60.0));
+        assert!(
+            lines
+                .iter()
+                .all(|l| m.width(Face::Regular, 10.0, l) <= 60.0)
+        );
     }
 }

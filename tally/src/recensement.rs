@@ -93,7 +93,8 @@ pub fn run(a: &RecensementArgs) -> TallyResult<()> {
         None => None,
     };
     let mut checked = Vec::new();
-    let mut decls: [BTreeMap<String, (ScrutinDecl, String)>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    let mut decls: [BTreeMap<String, (ScrutinDecl, String)>; 2] =
+        [BTreeMap::new(), BTreeMap::new()];
     let mut pvs: [Vec<BarreauPv>; 2] = [Vec::new(), Vec::new()];
     for path in &a.pvs {
         let name = path.display().to_string();
@@ -116,7 +117,9 @@ pub fn run(a: &RecensementArgs) -> TallyResult<()> {
         }
         if let Some(k) = &known {
             let expected = k.get(&barreau).ok_or_else(|| {
-                refused(format!("{name} : barreau « {barreau} » absent du fichier des bureaux"))
+                refused(format!(
+                    "{name} : barreau « {barreau} » absent du fichier des bureaux"
+                ))
             })?;
             let expected = PublicKey::from_hex(expected.trim())
                 .map_err(|e| cannot(format!("fichier des bureaux, « {barreau} » : {e}")))?;
@@ -138,7 +141,10 @@ pub fn run(a: &RecensementArgs) -> TallyResult<()> {
                     },
                     o.figures.clone(),
                     Some(o.voix_exprimees),
-                    o.candidacies.iter().map(|k| (k.id.clone(), k.votes)).collect::<BTreeMap<_, _>>(),
+                    o.candidacies
+                        .iter()
+                        .map(|k| (k.id.clone(), k.votes))
+                        .collect::<BTreeMap<_, _>>(),
                 )
             } else if let Some(g) = &c.counts.cnb_general {
                 (
@@ -159,7 +165,12 @@ pub fn run(a: &RecensementArgs) -> TallyResult<()> {
             let key = scrutin_key(&decl);
             match decls[college].get(&key) {
                 Some((d, first)) => {
-                    let ids = |d: &ScrutinDecl| d.candidacies.iter().map(|k| k.id.clone()).collect::<Vec<_>>();
+                    let ids = |d: &ScrutinDecl| {
+                        d.candidacies
+                            .iter()
+                            .map(|k| k.id.clone())
+                            .collect::<Vec<_>>()
+                    };
                     if d.seats != decl.seats || ids(d) != ids(&decl) {
                         return Err(refused(format!(
                             "{name} : le scrutin « {} » du barreau « {barreau} » n'a pas les sièges ou les candidatures de celui de {first}",
@@ -229,7 +240,10 @@ pub fn run(a: &RecensementArgs) -> TallyResult<()> {
     let pdf = crate::pdf::blocks_pdf(
         &blocks(&national),
         "Recensement général des votes — Conseil national des barreaux",
-        &format!("Recensement général des votes — empreinte {}", grouped(&hash)),
+        &format!(
+            "Recensement général des votes — empreinte {}",
+            grouped(&hash)
+        ),
     )?;
     write_atomic(&pdf_path, &pdf)?;
     if a.json {
@@ -286,7 +300,10 @@ pub fn blocks(n: &NationalPv) -> Vec<Block> {
     }
     b.push(Block::Heading(format!("{section}. Voies de recours")));
     b.push(Block::Paragraph("Tout avocat peut déférer l'élection des membres du Conseil national des barreaux à la cour d'appel de Paris dans le délai de huit jours à compter de la proclamation des résultats ; le procureur général, dans le délai de quinze jours de la proclamation des résultats (décret n°91-1197, chapitre II).".into()));
-    b.push(Block::Paragraph(format!("Fait à {}, par le bureau du Conseil national des barreaux.", n.place)));
+    b.push(Block::Paragraph(format!(
+        "Fait à {}, par le bureau du Conseil national des barreaux.",
+        n.place
+    )));
     b.push(Block::Signatures(vec![
         ("Le président".into(), String::new()),
         ("Le secrétaire".into(), String::new()),

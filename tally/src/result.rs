@@ -24,9 +24,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use urne::archive::{ArchiveReader, ArchiveWriter};
 use urne::board::{Event, PartialDecryption as PartialEvent, Payload, ResultEvent, event_hash};
-use urne::count::{
-    DeclaredContest, Declarations, Incident, InternetCounts, compute,
-};
+use urne::count::{Declarations, DeclaredContest, Incident, InternetCounts, compute};
 use urne::crypto::decryption::{PartialDecryption, decrypt_tally};
 use urne::encoding::Hash32;
 use urne::pv::{PaperRecord, Pv, PvArchive};
@@ -183,7 +181,12 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
     let mut partials: BTreeMap<u32, (PartialDecryption, String, bool)> = v
         .partials
         .iter()
-        .map(|p| (p.trustee.index(), (p.clone(), "l'archive".to_string(), true)))
+        .map(|p| {
+            (
+                p.trustee.index(),
+                (p.clone(), "l'archive".to_string(), true),
+            )
+        })
         .collect();
     for path in &a.partials {
         let (f, p) = PartialFile::read(path)?;
@@ -202,7 +205,11 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
             )));
         }
         p.verify(&v.fingerprint, &v.keys, &cts).map_err(|e| {
-            refused(format!("{} : {} : {e}", path.display(), describe(&v, f.member)))
+            refused(format!(
+                "{} : {} : {e}",
+                path.display(),
+                describe(&v, f.member)
+            ))
         })?;
         if let Some((_, other, _)) = partials.get(&f.member) {
             return Err(refused(format!(
@@ -272,17 +279,19 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
         decl,
     )
     .map_err(|e| refused(e.to_string()))?;
-    let json = result.to_canonical_json().map_err(|e| cannot(e.to_string()))?;
+    let json = result
+        .to_canonical_json()
+        .map_err(|e| cannot(e.to_string()))?;
 
     // The extended archive: the same events, then the partial decryptions and the result.
     std::fs::create_dir_all(&a.out_dir)
         .map_err(|e| cannot(format!("{} : {e}", a.out_dir.display())))?;
     let out_archive = a.out_dir.join("archive-resultat.urne");
     let tmp = a.out_dir.join(".archive-resultat.urne.tmp");
-    let file = std::fs::File::create(&tmp)
-        .map_err(|e| cannot(format!("{} : {e}", tmp.display())))?;
-    let mut w = ArchiveWriter::new(std::io::BufWriter::new(file))
-        .map_err(|e| cannot(e.to_string()))?;
+    let file =
+        std::fs::File::create(&tmp).map_err(|e| cannot(format!("{} : {e}", tmp.display())))?;
+    let mut w =
+        ArchiveWriter::new(std::io::BufWriter::new(file)).map_err(|e| cannot(e.to_string()))?;
     let input = std::fs::File::open(&a.archive)
         .map_err(|e| cannot(format!("{} : {e}", a.archive.display())))?;
     let mut prev = Hash32::default();
@@ -373,7 +382,10 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
         "Empreinte du procès-verbal : {}",
         urne::pv::render::grouped(&pv_hash)
     );
-    println!("Chaque membre présent signe maintenant : urne-tally sign --pv {} --key …", report.pv);
+    println!(
+        "Chaque membre présent signe maintenant : urne-tally sign --pv {} --key …",
+        report.pv
+    );
     Ok(())
 }
 
@@ -384,7 +396,10 @@ pub fn summary(pv: &Pv) -> String {
         s.push_str(&format!("{} :\n", c.label));
         let mut r = String::new();
         urne::rules::report::render_result(&mut r, &c.result);
-        for line in r.lines().filter(|l| l.starts_with("Résultat") || l.starts_with("Élu")) {
+        for line in r
+            .lines()
+            .filter(|l| l.starts_with("Résultat") || l.starts_with("Élu"))
+        {
             s.push_str(&format!("  {line}\n"));
         }
     }

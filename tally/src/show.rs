@@ -41,7 +41,10 @@ pub fn run(a: &ShowArgs) -> TallyResult<()> {
         if a.text {
             println!("{}", text(&pv));
         }
-        println!("Procès-verbal : {} — {}", pv.result.barreau, pv.result.election_id);
+        println!(
+            "Procès-verbal : {} — {}",
+            pv.result.barreau, pv.result.election_id
+        );
         println!("Empreinte de l'élection : {}", grouped(&pv.fingerprint));
         println!("Empreinte du procès-verbal : {}", grouped(&hash));
         for m in &pv.bureau.present {
@@ -54,7 +57,11 @@ pub fn run(a: &ShowArgs) -> TallyResult<()> {
             };
             println!("  {} : {state}", pv.member_name(*m));
         }
-        for (m, why) in status.invalid.iter().filter(|(m, _)| !pv.bureau.present.contains(m)) {
+        for (m, why) in status
+            .invalid
+            .iter()
+            .filter(|(m, _)| !pv.bureau.present.contains(m))
+        {
             println!("  membre {m} : SIGNATURE REFUSÉE : {why}");
         }
         println!(
@@ -73,7 +80,12 @@ pub fn run(a: &ShowArgs) -> TallyResult<()> {
     } else {
         Err(refused(format!(
             "signatures manquantes : {}",
-            status.missing.iter().map(|&m| pv.member_name(m)).collect::<Vec<_>>().join(", ")
+            status
+                .missing
+                .iter()
+                .map(|&m| pv.member_name(m))
+                .collect::<Vec<_>>()
+                .join(", ")
         )))
     }
 }

@@ -128,11 +128,21 @@ pub fn run(a: &SignGenesisArgs) -> TallyResult<()> {
     line(format!(
         "Élection : {} ({}, campagne {})",
         genesis.election_id,
-        if genesis.round == 1 { "premier tour" } else { "second tour" },
+        if genesis.round == 1 {
+            "premier tour"
+        } else {
+            "second tour"
+        },
         genesis.campaign_id
     ));
-    line(format!("Ouverture du vote : {}", french_time(genesis.opening)));
-    line(format!("Clôture du vote : {}", french_time(genesis.closing)));
+    line(format!(
+        "Ouverture du vote : {}",
+        french_time(genesis.opening)
+    ));
+    line(format!(
+        "Clôture du vote : {}",
+        french_time(genesis.closing)
+    ));
     line(format!(
         "Électeurs (identifiants de vote) : {}",
         fr(genesis.credentials.len() as u64)
@@ -156,7 +166,11 @@ pub fn run(a: &SignGenesisArgs) -> TallyResult<()> {
                 urne::model::Candidacy::List { title, .. } => format!("liste « {title} », "),
                 _ => String::new(),
             };
-            line(format!("    candidature {} : {title}{}", k.id(), persons.join(", ")));
+            line(format!(
+                "    candidature {} : {title}{}",
+                k.id(),
+                persons.join(", ")
+            ));
         }
     }
     line(format!("Bâtonnier : {}", election.bureau.batonnier.name));
@@ -168,7 +182,10 @@ pub fn run(a: &SignGenesisArgs) -> TallyResult<()> {
         election.bureau.threshold,
         election.bureau.scrutateurs.len()
     ));
-    line(format!("Programme du serveur (SHA-256) : {}", grouped(&genesis.server_build)));
+    line(format!(
+        "Programme du serveur (SHA-256) : {}",
+        grouped(&genesis.server_build)
+    ));
     line(format!("EMPREINTE DE L'ÉLECTION : {}", grouped(&fp)));
 
     if !a.json {

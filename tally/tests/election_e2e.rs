@@ -88,7 +88,10 @@ fn decryption_with_the_batonnier_and_two_scrutateurs_gives_the_ballots_cast() {
     assert_eq!(pv.result.board.proxies, 1);
     // The bâtonnier: T1 has 6 of 10 suffrages exprimés, elected in round 1.
     let text = urne::pv::render::text(&pv);
-    assert!(text.contains("est proclamé(e) élu(e) au premier tour"), "{text}");
+    assert!(
+        text.contains("est proclamé(e) élu(e) au premier tour"),
+        "{text}"
+    );
     // The conseil: C1 (8) and C2 (7) have the absolute majority of 11 exprimés.
     match &pv.result.contests[1].result {
         urne::rules::counts_file::ContestResult::Conseil(r) => {
@@ -120,8 +123,15 @@ fn decryption_with_the_batonnier_and_two_scrutateurs_gives_the_ballots_cast() {
         })
         .collect();
     let json = v.result_json.as_ref().unwrap();
-    urne::count::check_result(json, v.fingerprint, &v.genesis, &v.election, &v.board, &internet)
-        .unwrap();
+    urne::count::check_result(
+        json,
+        v.fingerprint,
+        &v.genesis,
+        &v.election,
+        &v.board,
+        &internet,
+    )
+    .unwrap();
     assert_eq!(&pv.result_bytes().unwrap(), json);
     assert_eq!(pv.archive.result_event, v.head.1);
 }
@@ -143,9 +153,8 @@ fn decryption_without_the_batonnier_is_refused() {
     let (r, _) = result("sans-batonnier", &[1, 2, 3]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains(
-            "le déchiffrement du bâtonnier (Me Hélène Bâtonnière) est indispensable"
-        ),
+        r.stderr
+            .contains("le déchiffrement du bâtonnier (Me Hélène Bâtonnière) est indispensable"),
         "{}",
         r.stderr
     );
@@ -157,12 +166,22 @@ fn a_wrong_passphrase_is_refused_with_a_clear_message() {
     let out = out_dir("mauvaise-phrase");
     let p = out.join("d.json");
     let r = run(
-        &["decrypt", "--archive", s(&f.archive), "--key", s(&f.keys[1]), "--out", s(&p)],
+        &[
+            "decrypt",
+            "--archive",
+            s(&f.archive),
+            "--key",
+            s(&f.keys[1]),
+            "--out",
+            s(&p),
+        ],
         "ce n'est pas la bonne phrase",
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("phrase secrète incorrecte : le fichier de clé ne s'ouvre pas avec cette phrase"),
+        r.stderr.contains(
+            "phrase secrète incorrecte : le fichier de clé ne s'ouvre pas avec cette phrase"
+        ),
         "{}",
         r.stderr
     );
@@ -199,7 +218,10 @@ fn the_pv_pdf_text_contains_the_figures() {
         "24/11/2026 à 08 h 00",
         "Empreinte de l'élection",
     ] {
-        assert!(text.contains(needle), "« {needle} » missing from the PDF:\n{text}");
+        assert!(
+            text.contains(needle),
+            "« {needle} » missing from the PDF:\n{text}"
+        );
     }
     let pv = Pv::from_json(&std::fs::read_to_string(out.join("pv.json")).unwrap()).unwrap();
     let fp = urne::pv::render::grouped(&pv.fingerprint);
@@ -213,9 +235,16 @@ fn the_pv_pdf_text_contains_the_figures() {
             .map(|l| l.split_whitespace().map(str::to_owned).collect())
             .unwrap_or_default()
     };
-    assert!(row("Votants").contains(&"12".to_owned()), "{:?}", row("Votants"));
+    assert!(
+        row("Votants").contains(&"12".to_owned()),
+        "{:?}",
+        row("Votants")
+    );
     assert!(row("Suffrages exprimés").contains(&"10".to_owned()));
-    let t1 = lines.iter().find(|l| l.contains("T1 (CNBF 11111 et CNBF 11112)")).unwrap();
+    let t1 = lines
+        .iter()
+        .find(|l| l.contains("T1 (CNBF 11111 et CNBF 11112)"))
+        .unwrap();
     assert!(t1.split_whitespace().any(|w| w == "6"), "{t1}");
 }
 
@@ -227,7 +256,12 @@ fn the_pv_is_complete_once_every_member_present_has_signed() {
     let pv = out.join("pv.json");
     let show = run(&["show", "--pv", s(&pv)], PASS);
     assert_eq!(show.code, 1);
-    assert!(show.stdout.contains("Me Hélène Bâtonnière : n'a pas encore signé"), "{}", show.stdout);
+    assert!(
+        show.stdout
+            .contains("Me Hélène Bâtonnière : n'a pas encore signé"),
+        "{}",
+        show.stdout
+    );
     for k in &f.keys[..3] {
         ok(&["sign", "--pv", s(&pv), "--key", s(k)]);
     }
@@ -237,7 +271,11 @@ fn the_pv_is_complete_once_every_member_present_has_signed() {
     assert_eq!(v["missing"], serde_json::json!([3]));
     ok(&["sign", "--pv", s(&pv), "--key", s(&f.keys[3])]);
     let show = ok(&["show", "--pv", s(&pv)]);
-    assert!(show.stdout.contains("Le procès-verbal est complet."), "{}", show.stdout);
+    assert!(
+        show.stdout.contains("Le procès-verbal est complet."),
+        "{}",
+        show.stdout
+    );
     // The signatures are board PvSignature events over the same PV hash.
     let doc = Pv::from_json(&std::fs::read_to_string(&pv).unwrap()).unwrap();
     let sigs = doc.board_signatures().unwrap();

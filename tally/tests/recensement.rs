@@ -46,7 +46,14 @@ fn definition(barreau: &str, keys: &[SigningKey]) -> Election {
 
 /// A signed PV of `barreau`: ordinal votes (ballots) per candidate with `weight` voices per ballot,
 /// general votes per list, blanks of each.
-fn pv(barreau: &str, weight: u64, ordinal: [u64; 3], ord_blank: u64, general: [u64; 3], gen_blank: u64) -> Pv {
+fn pv(
+    barreau: &str,
+    weight: u64,
+    ordinal: [u64; 3],
+    ord_blank: u64,
+    general: [u64; 3],
+    gen_blank: u64,
+) -> Pv {
     let keys = vec![key(barreau, 0), key(barreau, 1)];
     let election = definition(barreau, &keys);
     let ord_ballots = 10u64.max(ordinal.iter().sum::<u64>() / 2 + ord_blank);
@@ -114,7 +121,16 @@ fn pv(barreau: &str, weight: u64, ordinal: [u64; 3], ord_blank: u64, general: [u
             blank: gen_blank,
         },
     ];
-    let result = compute(fp, &genesis, &election, &board, &internet, vec![], Declarations::default()).unwrap();
+    let result = compute(
+        fp,
+        &genesis,
+        &election,
+        &board,
+        &internet,
+        vec![],
+        Declarations::default(),
+    )
+    .unwrap();
     let mut pv = Pv::draw_up(
         result,
         &election,
@@ -139,7 +155,9 @@ fn pv(barreau: &str, weight: u64, ordinal: [u64; 3], ord_blank: u64, general: [u
 }
 
 fn dir(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("urne-recensement").join(name);
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("urne-recensement")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -172,7 +190,8 @@ fn the_recensement_of_three_barreaux_adds_their_pvs_and_allocates_the_seats() {
     let r = run(&args, PASS);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let n: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join("recensement.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(d.join("recensement.json")).unwrap())
+            .unwrap();
     assert_eq!(n["barreaux"].as_array().unwrap().len(), 3);
     // Collège général: L1 100, L2 65, L3 10 (5,71 % < 7 %) of 175 exprimés; 4 seats.
     let general = &n["general"]["scrutins"][0];
@@ -201,7 +220,12 @@ fn the_recensement_of_three_barreaux_adds_their_pvs_and_allocates_the_seats() {
     assert_eq!(total, 4);
     // Collège ordinal, voices: F1 6·3 + 3 + 2·2 = 25, F2 12 + 5 + 6 = 23, F3 6 + 1 + 12 = 19.
     let ord = &n["ordinal"]["scrutins"][0]["outcome"];
-    let elected: Vec<&str> = ord["elected"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let elected: Vec<&str> = ord["elected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert_eq!(elected, vec!["F1", "F2"]);
     let pdf = std::process::Command::new("pdftotext")
         .args([s(&d.join("recensement.pdf")), "-"])
@@ -209,7 +233,10 @@ fn the_recensement_of_three_barreaux_adds_their_pvs_and_allocates_the_seats() {
         .expect("pdftotext (poppler-utils) is installed");
     let text = String::from_utf8_lossy(&pdf.stdout);
     assert!(text.contains("RECENSEMENT GÉNÉRAL DES VOTES"), "{text}");
-    assert!(text.contains("Grenoble") && text.contains("Liste A"), "{text}");
+    assert!(
+        text.contains("Grenoble") && text.contains("Liste A"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -272,11 +299,19 @@ fn the_recensement_checks_the_batonnier_keys_the_cnb_holds() {
     for b in ["Lyon", "Valence"] {
         known.insert(b.into(), PublicKey::of(&key(b, 0)).to_hex().into());
     }
-    known.insert("Grenoble".into(), PublicKey::of(&key("Lyon", 0)).to_hex().into());
+    known.insert(
+        "Grenoble".into(),
+        PublicKey::of(&key("Lyon", 0)).to_hex().into(),
+    );
     std::fs::write(&bureaux, serde_json::Value::Object(known).to_string()).unwrap();
     let mut args = vec!["recensement", "--out-dir", s(&d), "--bureaux", s(&bureaux)];
     args.extend(files.iter().map(|f| s(f)));
     let r = run(&args, PASS);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("« Grenoble » n'est pas signé par le bâtonnier connu du CNB"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("« Grenoble » n'est pas signé par le bâtonnier connu du CNB"),
+        "{}",
+        r.stderr
+    );
 }

@@ -75,7 +75,11 @@ pub fn run(args: &[&str], pass: &str) -> Run {
 
 pub fn ok(args: &[&str]) -> Run {
     let r = run(args, PASS);
-    assert_eq!(r.code, 0, "urne-tally {args:?}\nstdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert_eq!(
+        r.code, 0,
+        "urne-tally {args:?}\nstdout: {}\nstderr: {}",
+        r.stdout, r.stderr
+    );
     r
 }
 
@@ -89,7 +93,8 @@ fn key(label: &str) -> SigningKey {
 
 fn credential(i: usize) -> Credential {
     let mut secret = [0u8; 64];
-    secret[..32].copy_from_slice(&tagged_hash("URNE-V1-test-voter", &[&(i as u64).to_le_bytes()]).0);
+    secret[..32]
+        .copy_from_slice(&tagged_hash("URNE-V1-test-voter", &[&(i as u64).to_le_bytes()]).0);
     Credential::from_secret_bytes(&secret)
 }
 
@@ -150,7 +155,11 @@ struct Chain {
 
 impl Chain {
     fn push(&mut self, payload: Payload) {
-        let parent = self.events.last().map(|e| event_hash(e)).unwrap_or_default();
+        let parent = self
+            .events
+            .last()
+            .map(|e| event_hash(e))
+            .unwrap_or_default();
         let e = Event {
             height: self.events.len() as u64,
             parent,
@@ -341,7 +350,15 @@ pub fn build(dir: &Path) -> Fixture {
     let mut partials = Vec::new();
     for (i, k) in keys.iter().enumerate() {
         let p = dir.join(format!("dechiffrement-{i}.json"));
-        ok(&["decrypt", "--archive", s(&archive), "--key", s(k), "--out", s(&p)]);
+        ok(&[
+            "decrypt",
+            "--archive",
+            s(&archive),
+            "--key",
+            s(k),
+            "--out",
+            s(&p),
+        ]);
         partials.push(p);
     }
     Fixture {
