@@ -8,7 +8,7 @@ mod support;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use support::{Fixture, PASS, VOTES, build, ok, run, s};
+use support::{Fixture, INSCRITS, PASS, VOTES, build, ok, run, s};
 use urne::pv::Pv;
 
 fn fixture() -> &'static Fixture {
@@ -82,7 +82,7 @@ fn decryption_with_the_batonnier_and_two_scrutateurs_gives_the_ballots_cast() {
         assert_eq!(c.internet.votants, VOTES.len() as u64);
         assert_eq!(c.internet.procurations, 1);
         assert_eq!(c.internet.nuls, 0);
-        assert_eq!(c.inscrits, VOTES.len() as u64);
+        assert_eq!(c.inscrits, INSCRITS as u64);
     }
     assert_eq!(pv.bureau.decrypted_by, vec![0, 1, 3]);
     assert_eq!(pv.result.board.proxies, 1);
@@ -287,4 +287,141 @@ fn the_pv_is_complete_once_every_member_present_has_signed() {
     let st = forged.signature_status().unwrap();
     assert_eq!(st.invalid.len(), 4);
     assert!(!st.complete);
+}
+
+#[test]
+fn paper_counts_are_merged_and_a_round_without_majority_gives_the_second_round() {
+    let f = fixture();
+    let out = out_dir("papier");
+    // A polling station: 10 paper ballots for the bâtonnier (T2 7, T3 3), 10 blank for the conseil.
+    let counts = out.join("comptes.toml");
+    std::fs::write(
+        &counts,
+        "[[contests]]\ncontest = \"batonnier\"\nvotants = 10\nprocurations = 1\nblancs = 0\nnuls = 0\nvotes = { T1 = 0, T2 = 7, T3 = 3 }\n\n[[contests]]\ncontest = \"conseil\"\nvotants = 10\nblancs = 9\nnuls = 1\nvotes = { C1 = 0, C2 = 0, C3 = 0, C4 = 0 }\n",
+    )
+    .unwrap();
+    let record = out.join("papier.json");
+    ok(&[
+        "paper",
+        "new",
+        "--genesis",
+        s(&f.archive),
+        "--station",
+        "Palais de justice",
+        "--counts",
+        s(&counts),
+        "--key",
+        s(&f.keys[1]),
+        "--out",
+        s(&record),
+    ]);
+    ok(&[
+        "paper",
+        "sign",
+        "--record",
+        s(&record),
+        "--genesis",
+        s(&f.archive),
+        "--key",
+        s(&f.keys[2]),
+    ]);
+    let r = run(
+        &[
+            "result",
+            "--archive",
+            s(&f.archive),
+            "--place",
+            "Valence",
+            "--date",
+            "2026-11-24",
+            "--out-dir",
+            s(&out),
+            "--paper",
+            s(&record),
+            "--partials",
+            s(&f.partials[0]),
+            s(&f.partials[1]),
+            s(&f.partials[2]),
+        ],
+        PASS,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pvp = out.join("pv.json");
+    let pv = Pv::from_json(&std::fs::read_to_string(&pvp).unwrap()).unwrap();
+    let b = pv.result.contests[0].counts.batonnier.as_ref().unwrap();
+    assert_eq!(b.figures.votants, 22);
+    assert_eq!(b.figures.blancs, Some(2));
+    let votes: Vec<u64> = b.candidacies.iter().map(|c| c.votes).collect();
+    assert_eq!(votes, vec![6, 10, 4]);
+    assert_eq!(
+        pv.result.contests[0].paper.as_ref().unwrap().procurations,
+        1
+    );
+    assert_eq!(pv.result.paper.len(), 1);
+    // T2 has 10 of 20 suffrages exprimés: no absolute majority, T2 and T1 go to round 2.
+    let text = urne::pv::render::text(&pv);
+    assert!(
+        text.contains("seuls peuvent se présenter au second tour"),
+        "{text}"
+    );
+    assert!(text.contains("Palais de justice"), "{text}");
+    let next = out.join("tour2.json");
+    let args = [
+        "next-round",
+        "--pv",
+        s(&pvp),
+        "--archive",
+        s(&f.archive),
+        "--election-id",
+        "valence-2026-t2",
+        "--opening",
+        "2026-12-01T07:00:00Z",
+        "--closing",
+        "2026-12-01T17:00:00Z",
+        "--out",
+        s(&next),
+    ];
+    let r = run(&args, PASS);
+    assert_eq!(
+        r.code, 1,
+        "an unsigned PV gives no second round: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("procès-verbal incomplet"), "{}", r.stderr);
+    for k in &f.keys {
+        ok(&["sign", "--pv", s(&pvp), "--key", s(k)]);
+    }
+    ok(&args);
+    let second = urne::model::Election::from_path(&next).unwrap();
+    assert_eq!(
+        second.contests.len(),
+        1,
+        "the conseil was filled in round 1"
+    );
+    let c = &second.contests[0];
+    assert_eq!(
+        c.kind,
+        urne::model::ContestKind::Batonnier {
+            round: urne::model::Round::Second
+        }
+    );
+    let ids: Vec<&str> = c.candidacies.iter().map(|k| k.id()).collect();
+    assert_eq!(ids, vec!["T1", "T2"]);
+    assert_eq!(second.campaign_id, f.election.campaign_id);
+    // The whole-archive verifier accepts the extended archive with this signed PV.
+    let doc = Pv::from_json(&std::fs::read_to_string(&pvp).unwrap()).unwrap();
+    let file = std::fs::File::open(out.join("archive-resultat.urne")).unwrap();
+    let v = urne::verify::verify(
+        std::io::BufReader::new(file),
+        &urne::verify::Options {
+            pv: Some(doc),
+            ..Default::default()
+        },
+        &mut |_| {},
+    );
+    assert!(
+        v.report.is_valid(),
+        "{}",
+        v.report.render(urne::verify::Lang::Fr, "archive")
+    );
 }

@@ -21,6 +21,8 @@ use urne::encoding::{Hash32, tagged_hash, unhex};
 use urne::model::{DefinitionFormat, Election};
 
 pub const PASS: &str = "phrase secrète du bureau";
+/// Electors on the list: those of [`VOTES`] vote online, ten others may vote on paper.
+pub const INSCRITS: usize = 22;
 pub const OPENING: u64 = 1_795_503_600; // 24/11/2026 08:00, Paris
 pub const CLOSING: u64 = 1_795_539_600; // 24/11/2026 18:00, Paris
 pub const NAMES: [&str; 4] = [
@@ -217,7 +219,7 @@ pub fn build(dir: &Path) -> Fixture {
     // 4. The ordre builds the genesis.
     let ordre = key("ordre");
     let server = key("server");
-    let creds: Vec<Credential> = (0..VOTES.len()).map(credential).collect();
+    let creds: Vec<Credential> = (0..INSCRITS).map(credential).collect();
     let rights = vec![
         Right {
             contest: 0,
