@@ -176,6 +176,20 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
             a.archive.display()
         )));
     };
+    let n = v.genesis.bureau.len() as u32;
+    for m in &a.absent {
+        if *m == 0 || *m >= n {
+            return Err(cannot(format!(
+                "--absent {m} : numéro de scrutateur entre 1 et {}",
+                n - 1
+            )));
+        }
+    }
+    let present: Vec<u32> = (0..n).filter(|m| !a.absent.contains(m)).collect();
+    let date = match &a.date {
+        Some(d) => Day::parse(d).map_err(|e| cannot(format!("--date : {e}")))?,
+        None => today(),
+    };
     let cts = tally.ciphertexts();
     // Partial decryptions: those already on the chain, then the files.
     let mut partials: BTreeMap<u32, (PartialDecryption, String, bool)> = v
@@ -246,6 +260,12 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
         return Err(refused(format!(
             "déchiffrement impossible : {}",
             missing.join(" ; ")
+        )));
+    }
+    if let Some(m) = partials.keys().find(|m| a.absent.contains(m)) {
+        return Err(cannot(format!(
+            "--absent {m} : {} a déchiffré, il est donc présent et signe le procès-verbal",
+            describe(&v, *m)
         )));
     }
     let list: Vec<PartialDecryption> = partials.values().map(|(p, ..)| p.clone()).collect();
@@ -329,20 +349,6 @@ pub fn run(a: &ResultArgs) -> TallyResult<()> {
     std::fs::rename(&tmp, &out_archive)
         .map_err(|e| cannot(format!("{} : {e}", out_archive.display())))?;
 
-    let n = v.genesis.bureau.len() as u32;
-    for m in &a.absent {
-        if *m == 0 || *m >= n {
-            return Err(cannot(format!(
-                "--absent {m} : numéro de scrutateur entre 1 et {}",
-                n - 1
-            )));
-        }
-    }
-    let present: Vec<u32> = (0..n).filter(|m| !a.absent.contains(m)).collect();
-    let date = match &a.date {
-        Some(d) => Day::parse(d).map_err(|e| cannot(format!("--date : {e}")))?,
-        None => today(),
-    };
     let pv = Pv::draw_up(
         result,
         &v.election,
