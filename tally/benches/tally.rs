@@ -70,11 +70,13 @@ fn main() {
         let mut secret = [0u8; 64];
         secret[..8].copy_from_slice(&(i as u64).to_le_bytes());
         let cred = Credential::from_secret_bytes(&secret);
-        // Options 0..4, and a blank every seventh ballot.
-        let selected = if i % 7 == 6 {
+        // Options 0 to 3 with shares 40/30/20/10 % (no tie for the second round), a blank every
+        // thirteenth ballot, option 4 never chosen.
+        const SHARE: [u32; 10] = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3];
+        let selected = if i % 13 == 12 {
             vec![]
         } else {
-            vec![(i % 5) as u32]
+            vec![SHARE[i % 10]]
         };
         expected[selected.first().map_or(5, |&o| o as usize)] += (BALLOTS / DISTINCT) as u64;
         let b = Ballot::prepare(

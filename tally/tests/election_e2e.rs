@@ -425,3 +425,35 @@ fn paper_counts_are_merged_and_a_round_without_majority_gives_the_second_round()
         v.report.render(urne::verify::Lang::Fr, "archive")
     );
 }
+
+#[test]
+fn a_key_outside_the_bureau_takes_no_part_in_the_ceremony() {
+    let f = fixture();
+    let out = out_dir("intrus");
+    let k = out.join("intrus.urnekey");
+    ok(&["keygen", "init", "--key", s(&k), "--name", "Me Intrus"]);
+    let cdir = f.dir.join("ceremonie");
+    let before = std::fs::read_dir(&cdir).unwrap().count();
+    let r = run(&["keygen", "step", "--key", s(&k), "--dir", s(&cdir)], PASS);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("ne figure pas dans le bureau de cette cérémonie"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_dir(&cdir).unwrap().count(), before);
+    let st = ok(&["keygen", "status", "--dir", s(&cdir)]);
+    assert!(
+        st.stdout.contains("distribution des parts : complet"),
+        "{}",
+        st.stdout
+    );
+    // A key file is never overwritten.
+    let r = run(
+        &["keygen", "init", "--key", s(&k), "--name", "Me Intrus"],
+        PASS,
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("n'est jamais écrasé"), "{}", r.stderr);
+}
