@@ -6,6 +6,12 @@
 //! `H(URNE-V1-login-token, seed)`. The server keeps only `H(URNE-V1-login-token-hash, token)` and
 //! the credential public key. The salt is the election *campaign* id, so the same code serves both
 //! rounds; every proof and signature is nevertheless bound to one election by its fingerprint.
+//!
+//! A **proxy credential** (procuration, décret art. 26; docs/protocol.md §3.1) is derived in the
+//! mandataire's browser from the mandataire's credential and the mandant's public key, so the
+//! mandataire can re-derive it at any time without storing anything:
+//! `proxy seed = H(URNE-V1-proxy-credential, [mandataire signing-key seed, mandant public key])`,
+//! then the credential is derived from that seed exactly as from the argon2id output of a code.
 
 use super::CryptoError;
 use super::code::VoterCode;
@@ -41,15 +47,23 @@ impl std::fmt::Debug for CredentialPublicKey {
 impl CredentialPublicKey {
     /// Validates 32 bytes: a canonical encoding of an ed25519 point that is not of small order.
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, String> {
-        let vk = VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| "clé publique ed25519 invalide".to_owned())?;
-        if vk.is_weak() {
-            return Err("clé publique ed25519 d'ordre faible".to_owned());
-        }
-        if vk.to_edwards().compress().to_bytes() != bytes {
-            return Err("clé publique ed25519 non canonique".to_owned());
-        }
-        Ok(CredentialPublicKey(bytes))
+        verifying_key(&bytes).map(|_| CredentialPublicKey(bytes))
+    }
+
+    /// Reads and validates a key, also returning its decompressed form (a ballot's signature is
+    /// then checked without decompressing the key again).
+    pub(crate) fn read_verifying(
+        r: &mut Reader<'_>,
+        field: &str,
+    ) -> Result<(Self, VerifyingKey), DecodeError> {
+        let start = r.position();
+        let bytes: [u8; 32] = r.fixed(field)?;
+        let vk = verifying_key(&bytes).map_err(|reason| DecodeError {
+            field: field.to_owned(),
+            offset: start,
+            reason,
+        })?;
+        Ok((CredentialPublicKey(bytes), vk))
     }
 
     /// Reads and validates a key from a canonical encoding.
@@ -88,6 +102,34 @@ impl CredentialPublicKey {
         vk.verify_strict(message, &Signature::from_bytes(signature))
             .map_err(|_| CryptoError::invalid("signature du justificatif"))
     }
+}
+
+/// The decompressed key of 32 bytes that are a canonical encoding of an ed25519 point of large
+/// order (docs/protocol.md §3).
+fn verifying_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
+    // Canonical iff y < p = 2^255 − 19 (the sign bit is free: the only points with x = 0 are of
+    // small order, refused below). Checked on the bytes, which spares re-compressing the point.
+    let mut y = *bytes;
+    y[31] &= 0x7f;
+    if y[31] == 0x7f && y[1..31].iter().all(|b| *b == 0xff) && y[0] >= 0xed {
+        return Err("clé publique ed25519 non canonique".to_owned());
+    }
+    let vk =
+        VerifyingKey::from_bytes(bytes).map_err(|_| "clé publique ed25519 invalide".to_owned())?;
+    if vk.is_weak() {
+        return Err("clé publique ed25519 d'ordre faible".to_owned());
+    }
+    Ok(vk)
+}
+
+/// `verify_strict` of `signature` over `message` with an already decompressed key.
+pub(crate) fn verify_with(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), CryptoError> {
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .map_err(|_| CryptoError::invalid("signature du justificatif"))
 }
 
 /// The login token (32 bytes) the browser sends instead of the code. Zeroized on drop.
@@ -135,6 +177,16 @@ impl Credential {
         Ok(Self::from_seed(seed.as_ref()))
     }
 
+    /// The proxy credential this credential (the mandataire's) holds for `mandant`
+    /// (docs/protocol.md §3.1): deterministic, different for every mandant and mandataire, and
+    /// computable only with the mandataire's secret.
+    pub fn proxy_for(&self, mandant: &CredentialPublicKey) -> Credential {
+        let own = Zeroizing::new(self.signing.to_bytes());
+        let seed =
+            Zeroizing::new(tagged_hash(domain::PROXY_CREDENTIAL, &[own.as_ref(), &mandant.0]).0);
+        Self::from_seed(seed.as_ref())
+    }
+
     fn from_seed(seed: &[u8]) -> Self {
         let key = Zeroizing::new(tagged_hash(domain::CREDENTIAL_KEY, &[seed]).0);
         let token = tagged_hash(domain::LOGIN_TOKEN, &[seed]).0;
@@ -163,6 +215,11 @@ impl Credential {
         out[..32].copy_from_slice(&self.signing.to_bytes());
         out[32..].copy_from_slice(&self.login_token.0);
         out
+    }
+
+    /// The decompressed public key.
+    pub(crate) fn verifying_key(&self) -> VerifyingKey {
+        self.signing.verifying_key()
     }
 
     /// The public key registered on the board.
@@ -224,6 +281,52 @@ mod tests {
         assert!(CredentialPublicKey::from_bytes(noncanon).is_err());
         let err = CredentialPublicKey::decode(&id).unwrap_err();
         assert_eq!(err.field, "credential");
+        let real = Credential::from_secret_bytes(&[3; 64]).public_key();
+        assert!(CredentialPublicKey::from_bytes(real.0).is_ok());
+        // Every y in [p, 2^255) is refused as non-canonical, before any decompression.
+        for low in 0xedu8..=0xff {
+            let mut b = [0xffu8; 32];
+            b[31] = 0x7f;
+            b[0] = low;
+            let err = CredentialPublicKey::from_bytes(b).unwrap_err();
+            assert!(err.contains("non canonique"), "{low:#x}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_proxy_credential_is_rederived_identically_and_belongs_to_one_mandataire_and_mandant() {
+        let code = |s| VoterCode::generate(&mut ChaCha20Rng::from_seed([s; 32]));
+        let mandataire = Credential::derive(&code(8), "c").unwrap();
+        let other = Credential::derive(&code(9), "c").unwrap();
+        let mandant = Credential::derive(&code(10), "c").unwrap().public_key();
+        let mandant2 = Credential::derive(&code(11), "c").unwrap().public_key();
+        let proxy = mandataire.proxy_for(&mandant);
+        // Re-derived from a fresh login (the same code) gives the same credential.
+        let again = Credential::derive(&code(8), "c")
+            .unwrap()
+            .proxy_for(&mandant);
+        assert_eq!(proxy.public_key(), again.public_key());
+        assert_eq!(proxy.login_token(), again.login_token());
+        // And from the secret the voting page keeps.
+        let from_page =
+            Credential::from_secret_bytes(&mandataire.secret_bytes()).proxy_for(&mandant);
+        assert_eq!(proxy.public_key(), from_page.public_key());
+        let keys = [
+            proxy.public_key(),
+            mandataire.proxy_for(&mandant2).public_key(),
+            other.proxy_for(&mandant).public_key(),
+            mandataire.public_key(),
+            mandant,
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        // The proxy credential signs like any credential.
+        let sig = proxy.sign(b"m");
+        proxy.public_key().verify(b"m", &sig).unwrap();
+        CredentialPublicKey::from_bytes(proxy.public_key().0).unwrap();
     }
 
     #[test]

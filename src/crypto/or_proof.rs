@@ -12,14 +12,27 @@
 //!
 //! Verifier: `c_{K−1} = c − Σ_{j<K−1} cⱼ` and, for every `j`, `zⱼ·G = aⱼ + cⱼ·α` and
 //! `zⱼ·Y = bⱼ + cⱼ·(β − j·G)`.
+//!
+//! The verifier does not need the statement's ciphertext `(α, β)` itself: it returns the
+//! coefficients with which `α` and `β` enter the batch, so that a caller whose statement is a
+//! combination of ciphertexts (the range proof is about `m·blank + Σ options − (0, G)`) adds each
+//! ciphertext once, with the sum of its coefficients over all the proofs that use it. The
+//! constant `− shift·(0, G)` of such a statement is folded into the `G` term.
 
 use super::batch::BatchVerifier;
-use super::elgamal::{Ciphertext, EncryptionTables};
+use super::elgamal::EncryptionTables;
 use super::group::{Encoded, Scalar, TranscriptExt, read_scalar, write_scalar};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
+
+/// How the statement's ciphertext `(α, β)` enters the batch: `alpha·α + beta·β`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Coefficients {
+    pub alpha: Scalar,
+    pub beta: Scalar,
+}
 
 /// A proof that a ciphertext encrypts one of `0..K`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,20 +89,21 @@ impl OrProof {
         }
     }
 
-    /// Checks the challenge sum and adds the branch equations to `batch`. `ct` is the ciphertext
-    /// the statement is about.
+    /// Checks the shape, derives the challenge and adds the branch equations to `batch`, except
+    /// the terms in the statement's ciphertext `(α, β) − shift·(0, G)`: the caller adds
+    /// `alpha·α + beta·β` with the returned coefficients. `None` if the proof is malformed.
     pub fn verify(
         &self,
         transcript: &mut Transcript,
-        ct: &Ciphertext,
         k: usize,
+        shift: u64,
         batch: &mut BatchVerifier,
-    ) -> bool {
+    ) -> Option<Coefficients> {
         if self.commitments.len() != k
             || self.responses.len() != k
             || self.challenges.len() + 1 != k
         {
-            return false;
+            return None;
         }
         for (a, b) in &self.commitments {
             transcript.compressed(b"a", &a.bytes);
@@ -105,17 +119,19 @@ impl OrProof {
             let (a, b) = &self.commitments[j];
             let r1 = batch.weight();
             let r2 = batch.weight();
-            // r1·(zⱼG − aⱼ − cⱼα) + r2·(zⱼY − bⱼ − cⱼβ + cⱼ·j·G) = 0
-            batch.add_g(r1 * zj + r2 * cj * Scalar::from(j as u64));
+            // r1·(zⱼG − aⱼ − cⱼα) + r2·(zⱼY − bⱼ − cⱼβ + cⱼ·(j + shift)·G) = 0 (the statement's
+            // ciphertext is (α, β − shift·G)).
+            batch.add_g(r1 * zj + r2 * cj * Scalar::from(j as u64 + shift));
             batch.add_y(r2 * zj);
             batch.push(-r1, a.point);
             batch.push(-r2, b.point);
             alpha_coef -= r1 * cj;
             beta_coef -= r2 * cj;
         }
-        batch.push(alpha_coef, ct.alpha);
-        batch.push(beta_coef, ct.beta);
-        true
+        Some(Coefficients {
+            alpha: alpha_coef,
+            beta: beta_coef,
+        })
     }
 
     pub fn write(&self, w: &mut Writer) {

@@ -1,7 +1,8 @@
-//! The 0/1 proof attached to each encrypted option (docs/protocol.md §Bit proof): the ciphertext
-//! encrypts 0 or 1. A two-branch [disjunctive proof](super::or_proof) whose transcript is the
-//! contest transcript (election fingerprint, election key, credential, contest, all ciphertexts)
-//! followed by the option index.
+//! The 0/1 proof attached to each encrypted option and to the blank of every contest
+//! (docs/protocol.md §5.3): the ciphertext encrypts 0 or 1. A two-branch
+//! [disjunctive proof](super::or_proof) whose transcript is the contest transcript (election
+//! fingerprint, election key, credential, contest index and shape, all ciphertexts including the
+//! blank) followed by the option index (or the blank label).
 //!
 //! Encoding (224 bytes): `a₀ b₀ a₁ b₁` (points), `c₀`, `z₀ z₁` (scalars).
 
@@ -9,7 +10,7 @@ use super::CryptoError;
 use super::batch::BatchVerifier;
 use super::elgamal::{Ciphertext, EncryptionTables};
 use super::group::Scalar;
-use super::or_proof::OrProof;
+use super::or_proof::{Coefficients, OrProof};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
@@ -40,18 +41,30 @@ impl BitProof {
         ))
     }
 
-    /// Checks the challenges and adds the equations to `batch` (checked by `batch.verify`).
+    /// Checks the challenges and adds the equations about `ct` to `batch` (checked by
+    /// `batch.verify`).
     pub fn verify(
         &self,
         transcript: &mut Transcript,
         ct: &Ciphertext,
         batch: &mut BatchVerifier,
     ) -> Result<(), CryptoError> {
-        if self.0.verify(transcript, ct, 2, batch) {
-            Ok(())
-        } else {
-            Err(CryptoError::invalid("preuve 0/1 mal formée"))
-        }
+        let k = self.verify_deferred(transcript, batch)?;
+        batch.push(k.alpha, ct.alpha);
+        batch.push(k.beta, ct.beta);
+        Ok(())
+    }
+
+    /// As [`Self::verify`], but leaves the ciphertext's terms to the caller, who adds them with
+    /// the returned coefficients (once per ciphertext for all the proofs about it).
+    pub(crate) fn verify_deferred(
+        &self,
+        transcript: &mut Transcript,
+        batch: &mut BatchVerifier,
+    ) -> Result<Coefficients, CryptoError> {
+        self.0
+            .verify(transcript, 2, 0, batch)
+            .ok_or_else(|| CryptoError::invalid("preuve 0/1 mal formée"))
     }
 
     /// Appends the 224 bytes.
