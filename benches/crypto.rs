@@ -11,11 +11,10 @@ use rand_core::SeedableRng;
 use rayon::prelude::*;
 use std::error::Error;
 use std::time::{Duration, Instant};
-use urne::crypto::ballot::{Ballot, ContestShape, ElectionParams, verify_ballots};
+use urne::crypto::ballot::{Ballot, ContestChoice, ContestShape, ElectionParams, verify_ballots};
 use urne::crypto::credential::Credential;
-use urne::crypto::decryption::{PartialDecryption, decrypt_tally};
+use urne::crypto::decryption::{ContestCounts, PartialDecryption, decrypt_tally};
 use urne::crypto::dkg::{DkgParams, run_ceremony};
-use urne::crypto::elgamal::EncryptionTables;
 use urne::crypto::tally::tally;
 use urne::encoding::tagged_hash;
 
@@ -44,7 +43,6 @@ fn main() -> Res<()> {
     let (transcript, bat, shares) = run_ceremony(&dkg, &mut rng)?;
     let keys = transcript.verify()?;
     let key = keys.election_key();
-    let tables = EncryptionTables::new(key);
     let creds: Vec<Credential> = (0..n.max(1000))
         .map(|i| {
             let mut s = [0u8; 64];
@@ -72,12 +70,13 @@ fn main() -> Res<()> {
     let fp = tagged_hash("URNE-V1-bench-election", &[]);
     for (options, max) in [(2u32, 1u32), (5, 1), (20, 7), (30, 12)] {
         let params = ElectionParams::new(fp, key, vec![ContestShape { options, max }])?;
-        let sel: Vec<Vec<u32>> = vec![(0..max).collect()];
+        let sel = vec![ContestChoice {
+            contest: 0,
+            selected: (0..max).collect(),
+        }];
         let make = |i: usize| -> Res<Ballot> {
             let mut rng = ChaCha20Rng::seed_from_u64(i as u64);
-            Ok(Ballot::prepare(
-                &params, &tables, &creds[i], &sel, &mut rng,
-            )?)
+            Ok(Ballot::prepare(&params, &creds[i], &sel, &mut rng)?)
         };
         let (ballots, enc1) = timed(|| one.install(|| (0..n).map(make).collect::<Res<Vec<_>>>()));
         let ballots = ballots?;
@@ -90,7 +89,8 @@ fn main() -> Res<()> {
                 .par_iter()
                 .map(|b| Ballot::decode(b))
                 .collect::<Result<Vec<_>, _>>()?;
-            verify_ballots(&decoded, &params)?;
+            let items: Vec<(&Ballot, &[u32])> = decoded.iter().map(|b| (b, &[0u32][..])).collect();
+            verify_ballots(&items, &params)?;
             Ok(())
         };
         let (r, ver1) = timed(|| one.install(verify));
@@ -101,7 +101,7 @@ fn main() -> Res<()> {
         let alone_n = n.min(64);
         let (r, alone) = timed(|| -> Res<()> {
             for b in bytes.iter().take(alone_n) {
-                Ballot::decode(b)?.verify(&params)?;
+                Ballot::decode(b)?.verify(&params, &[0])?;
             }
             Ok(())
         });
@@ -136,19 +136,29 @@ fn main() -> Res<()> {
             .into_par_iter()
             .map(|i| {
                 let mut rng = ChaCha20Rng::seed_from_u64(i as u64);
-                let sel = vec![vec![(i % 5) as u32], (0..(i % 8) as u32).collect()];
-                Ballot::prepare(&params, &tables, &creds[i], &sel, &mut rng)
+                let sel = vec![
+                    ContestChoice {
+                        contest: 0,
+                        selected: vec![(i % 5) as u32],
+                    },
+                    ContestChoice {
+                        contest: 1,
+                        selected: (0..(i % 8) as u32).collect(),
+                    },
+                ];
+                Ballot::prepare(&params, &creds[i], &sel, &mut rng)
             })
             .collect::<Result<Vec<_>, _>>()
     })?;
-    let refs: Vec<(&Ballot, u64)> = (0..100_000usize)
-        .map(|i| (&distinct[i % 1000], (i % 4) as u64 + 1))
+    let weights: Vec<[(u32, u64); 2]> = (1..=4u64).map(|w| [(0, w), (1, w)]).collect();
+    let refs: Vec<(&Ballot, &[(u32, u64)])> = (0..100_000usize)
+        .map(|i| (&distinct[i % 1000], &weights[i % 4][..]))
         .collect();
     for (label, pool) in [("1 cœur", &one), ("tous", &all)] {
         let (t, sum_time) = timed(|| pool.install(|| tally(&params, &refs)));
         let t = t?;
         let cts = t.ciphertexts();
-        let (counts, dec_time) = timed(|| -> Res<Vec<Vec<u64>>> {
+        let (counts, dec_time) = timed(|| -> Res<Vec<ContestCounts>> {
             let mut rng = ChaCha20Rng::from_seed([7; 32]);
             let partials = vec![
                 PartialDecryption::create(&fp, &bat, &cts, &mut rng),
@@ -163,8 +173,8 @@ fn main() -> Res<()> {
             sum_time.as_secs_f64(),
             dec_time.as_secs_f64(),
             (sum_time + dec_time).as_secs_f64(),
-            t.total_weight,
-            counts[0][0],
+            t.contests[0].total_weight,
+            counts[0].options[0],
         );
     }
     Ok(())

@@ -68,6 +68,8 @@ pub mod domain {
     pub const LOGIN_TOKEN: &str = "URNE-V1-login-token";
     /// What the server stores: the hash of the login token.
     pub const LOGIN_TOKEN_HASH: &str = "URNE-V1-login-token-hash";
+    /// Seed of a proxy credential, from the mandataire's credential and the mandant's public key.
+    pub const PROXY_CREDENTIAL: &str = "URNE-V1-proxy-credential";
     /// Merlin transcript of the proofs inside a ballot.
     pub const BALLOT: &[u8] = b"URNE-V1-ballot";
     /// Message signed by the credential over the ballot content.

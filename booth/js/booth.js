@@ -1,7 +1,7 @@
 // Urne — voting booth loader (docs/protocol.md §Booth).
 //
 // Loads booth/dist/urne_booth.wasm (the urne core compiled to wasm32-unknown-unknown) and wraps
-// its two operations. Randomness comes only from crypto.getRandomValues; this script makes no
+// its operations. Randomness comes only from crypto.getRandomValues; this script makes no
 // network request and loads no other script: the page passes the wasm bytes (or the Response of
 // fetching the same-origin file) and posts the ballot itself.
 //
@@ -9,6 +9,13 @@
 //   const cred = booth.deriveCredential("7KQM-4XT2-…", campaignId);   // ~1 s (argon2id)
 //   const { ballot, tracker } = booth.makeBallot({ election, election_key, contests,
 //                                                   selections, secret: cred.secret });
+//
+// Procuration (the mandataire's browser): the proxy credential is derived from the mandataire's
+// secret and the mandant's public key (so it can be re-derived at any time), endorsed, and used
+// to vote with the mandant's contests:
+//   const e = booth.endorseProxy({ election, secret: cred.secret, mandant });   // → server
+//   const proxy = booth.deriveProxyCredential(cred.secret, mandant);
+//   booth.makeBallot({ election, election_key, contests, selections, secret: proxy.secret });
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -59,9 +66,23 @@ class Booth {
     return this.call("urne_credential", { code, campaign });
   }
 
-  // election: fingerprint (hex); election_key: hex; contests: [{ options, max }];
-  // selections: per contest, the selected option indices ([] = blank); secret: from
-  // deriveCredential. Returns { ballot, tracker } (hex).
+  // secret: the mandataire's, from deriveCredential; mandant: the mandant's credential public
+  // key (hex). Returns the proxy credential { public_key, login_token, secret } (hex strings).
+  deriveProxyCredential(secret, mandant) {
+    return this.call("urne_proxy_credential", { secret, mandant });
+  }
+
+  // election: fingerprint (hex); secret: the mandataire's; mandant: hex. Returns
+  // { mandant, proxy, mandataire, endorsement } (hex): the mandataire's signature of the
+  // ProxyCredential endorsement message, for the server to have the ordre authorise it.
+  endorseProxy({ election, secret, mandant }) {
+    return this.call("urne_proxy_endorsement", { election, secret, mandant });
+  }
+
+  // election: fingerprint (hex); election_key: hex; contests: the contests the credential has
+  // rights in, by increasing index: [{ contest, options, max }]; selections: aligned with
+  // contests, the selected option indices ([] = blank); secret: from deriveCredential.
+  // Returns { ballot, tracker } (hex).
   makeBallot({ election, election_key, contests, selections, secret }) {
     return this.call("urne_ballot", {
       election,

@@ -6,6 +6,12 @@
 //! `H(URNE-V1-login-token, seed)`. The server keeps only `H(URNE-V1-login-token-hash, token)` and
 //! the credential public key. The salt is the election *campaign* id, so the same code serves both
 //! rounds; every proof and signature is nevertheless bound to one election by its fingerprint.
+//!
+//! A **proxy credential** (procuration, décret art. 26; docs/protocol.md §3.1) is derived in the
+//! mandataire's browser from the mandataire's credential and the mandant's public key, so the
+//! mandataire can re-derive it at any time without storing anything:
+//! `proxy seed = H(URNE-V1-proxy-credential, [mandataire signing-key seed, mandant public key])`,
+//! then the credential is derived from that seed exactly as from the argon2id output of a code.
 
 use super::CryptoError;
 use super::code::VoterCode;
@@ -135,6 +141,16 @@ impl Credential {
         Ok(Self::from_seed(seed.as_ref()))
     }
 
+    /// The proxy credential this credential (the mandataire's) holds for `mandant`
+    /// (docs/protocol.md §3.1): deterministic, different for every mandant and mandataire, and
+    /// computable only with the mandataire's secret.
+    pub fn proxy_for(&self, mandant: &CredentialPublicKey) -> Credential {
+        let own = Zeroizing::new(self.signing.to_bytes());
+        let seed =
+            Zeroizing::new(tagged_hash(domain::PROXY_CREDENTIAL, &[own.as_ref(), &mandant.0]).0);
+        Self::from_seed(seed.as_ref())
+    }
+
     fn from_seed(seed: &[u8]) -> Self {
         let key = Zeroizing::new(tagged_hash(domain::CREDENTIAL_KEY, &[seed]).0);
         let token = tagged_hash(domain::LOGIN_TOKEN, &[seed]).0;
@@ -224,6 +240,42 @@ mod tests {
         assert!(CredentialPublicKey::from_bytes(noncanon).is_err());
         let err = CredentialPublicKey::decode(&id).unwrap_err();
         assert_eq!(err.field, "credential");
+    }
+
+    #[test]
+    fn a_proxy_credential_is_rederived_identically_and_belongs_to_one_mandataire_and_mandant() {
+        let code = |s| VoterCode::generate(&mut ChaCha20Rng::from_seed([s; 32]));
+        let mandataire = Credential::derive(&code(8), "c").unwrap();
+        let other = Credential::derive(&code(9), "c").unwrap();
+        let mandant = Credential::derive(&code(10), "c").unwrap().public_key();
+        let mandant2 = Credential::derive(&code(11), "c").unwrap().public_key();
+        let proxy = mandataire.proxy_for(&mandant);
+        // Re-derived from a fresh login (the same code) gives the same credential.
+        let again = Credential::derive(&code(8), "c")
+            .unwrap()
+            .proxy_for(&mandant);
+        assert_eq!(proxy.public_key(), again.public_key());
+        assert_eq!(proxy.login_token(), again.login_token());
+        // And from the secret the voting page keeps.
+        let from_page =
+            Credential::from_secret_bytes(&mandataire.secret_bytes()).proxy_for(&mandant);
+        assert_eq!(proxy.public_key(), from_page.public_key());
+        let keys = [
+            proxy.public_key(),
+            mandataire.proxy_for(&mandant2).public_key(),
+            other.proxy_for(&mandant).public_key(),
+            mandataire.public_key(),
+            mandant,
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        // The proxy credential signs like any credential.
+        let sig = proxy.sign(b"m");
+        proxy.public_key().verify(b"m", &sig).unwrap();
+        CredentialPublicKey::from_bytes(proxy.public_key().0).unwrap();
     }
 
     #[test]

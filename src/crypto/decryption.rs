@@ -183,43 +183,73 @@ pub fn combine(
         .collect())
 }
 
-/// Decrypts a tally: combination, then the discrete logarithm of every count (bounded by the
-/// total weight). Returns `counts[contest][option]`.
+/// The decrypted counts of one contest (weighted: a ballot of weight `w` counts `w`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ContestCounts {
+    /// Contest index.
+    pub contest: u32,
+    /// Ballots that carry the contest (from the tally).
+    pub ballots: u64,
+    /// Their total weight (from the tally), the bound of every count.
+    pub total_weight: u64,
+    /// Voices per option, in option order.
+    pub options: Vec<u64>,
+    /// Blank voices.
+    pub blank: u64,
+}
+
+/// Decrypts a tally (docs/protocol.md §7.3): combination of the partial decryptions, then the
+/// discrete logarithm of every count, searched in `[0, total weight of its contest]`. A count with
+/// no logarithm in range is an error naming the contest and the option (never a number).
 pub fn decrypt_tally(
     fingerprint: &Hash32,
     keys: &BureauKeys,
     tally: &EncryptedTally,
     partials: &[PartialDecryption],
-) -> Result<Vec<Vec<u64>>, CryptoError> {
+) -> Result<Vec<ContestCounts>, CryptoError> {
     let points = combine(fingerprint, keys, &tally.ciphertexts(), partials)?;
-    let table = DlogTable::new(tally.total_weight);
-    let mut it = points.iter().enumerate();
-    tally
+    let widest = tally
         .contests
         .iter()
-        .map(|c| {
-            it.by_ref()
-                .take(c.len())
-                .map(|(k, p)| {
-                    table.solve(p).ok_or_else(|| {
-                        CryptoError::invalid(format!(
-                            "chiffré {k} : le résultat dépasse le poids total {}",
-                            tally.total_weight
-                        ))
-                    })
-                })
-                .collect()
-        })
-        .collect()
+        .map(|c| c.total_weight)
+        .max()
+        .unwrap_or(0);
+    let table = DlogTable::new(widest);
+    let mut it = points.iter();
+    let mut out = Vec::with_capacity(tally.contests.len());
+    for c in &tally.contests {
+        let mut solve = |what: String| {
+            let p = it.next().ok_or_else(|| {
+                CryptoError::invalid(format!("scrutin {} : chiffré manquant", c.contest))
+            })?;
+            table.solve_at_most(p, c.total_weight).ok_or_else(|| {
+                CryptoError::invalid(format!(
+                    "scrutin {}, {what} : le résultat dépasse le poids total {} du scrutin",
+                    c.contest, c.total_weight
+                ))
+            })
+        };
+        let options = (0..c.options.len())
+            .map(|o| solve(format!("choix {o}")))
+            .collect::<Result<Vec<u64>, _>>()?;
+        let blank = solve("blancs".to_owned())?;
+        out.push(ContestCounts {
+            contest: c.contest,
+            ballots: c.ballots,
+            total_weight: c.total_weight,
+            options,
+            blank,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::ballot::tests::credential;
-    use crate::crypto::ballot::{Ballot, ContestShape, ElectionParams};
+    use crate::crypto::ballot::tests::{choices, credential};
+    use crate::crypto::ballot::{Ballot, ContestChoice, ContestShape, ElectionParams};
     use crate::crypto::dkg::{DkgParams, run_ceremony};
-    use crate::crypto::elgamal::EncryptionTables;
     use crate::crypto::tally::tally;
     use crate::encoding::tagged_hash;
     use chacha20::ChaCha20Rng;
@@ -233,8 +263,9 @@ mod tests {
         tally: EncryptedTally,
     }
 
-    /// Bâtonnier + 3 scrutateurs, t = 2; ballots with weights; expected counts.
-    fn setup() -> (Setup, Vec<Vec<u64>>) {
+    /// Bâtonnier + 3 scrutateurs, t = 2; ballots with per-contest weights, some carrying only one
+    /// of the two contests, some blank; expected counts.
+    fn setup() -> (Setup, Vec<ContestCounts>) {
         let mut rng = ChaCha20Rng::from_seed([11; 32]);
         let dkg = DkgParams::new(tagged_hash("URNE-V1-test-ceremony", &[]), 3, 2).unwrap();
         let (transcript, bat, shares) = run_ceremony(&dkg, &mut rng).unwrap();
@@ -249,31 +280,51 @@ mod tests {
             ],
         )
         .unwrap();
-        let tables = EncryptionTables::new(keys.election_key());
-        let votes: Vec<(Vec<Vec<u32>>, u64)> = vec![
-            (vec![vec![0], vec![1, 2]], 1),
-            (vec![vec![2], vec![]], 7),
-            (vec![vec![], vec![3]], 1),
-            (vec![vec![0], vec![1, 3]], 3),
+        type Vote = (Vec<ContestChoice>, Vec<(u32, u64)>);
+        let votes: Vec<Vote> = vec![
+            (choices(&[(0, &[0]), (1, &[1, 2])]), vec![(0, 1), (1, 1)]),
+            (choices(&[(0, &[2]), (1, &[])]), vec![(0, 7), (1, 7)]),
+            (choices(&[(0, &[]), (1, &[3])]), vec![(0, 1), (1, 1)]),
+            (choices(&[(1, &[1, 3])]), vec![(1, 3)]),
+            (choices(&[(0, &[])]), vec![(0, 2)]),
         ];
-        let mut expected = vec![vec![0u64; 3], vec![0u64; 4]];
-        let ballots: Vec<(Ballot, u64)> = votes
+        let mut expected: Vec<ContestCounts> = params
+            .contests()
             .iter()
-            .enumerate()
-            .map(|(i, (sel, w))| {
-                for (c, s) in sel.iter().enumerate() {
-                    for o in s {
-                        expected[c][*o as usize] += w;
-                    }
-                }
-                let b =
-                    Ballot::prepare(&params, &tables, &credential(i as u8), sel, &mut rng).unwrap();
-                (b, *w)
+            .map(|(c, s)| ContestCounts {
+                contest: *c,
+                ballots: 0,
+                total_weight: 0,
+                options: vec![0; s.options as usize],
+                blank: 0,
             })
             .collect();
-        let refs: Vec<(&Ballot, u64)> = ballots.iter().map(|(b, w)| (b, *w)).collect();
+        let ballots: Vec<Ballot> = votes
+            .iter()
+            .enumerate()
+            .map(|(i, (sel, rights))| {
+                for (ch, (c, w)) in sel.iter().zip(rights) {
+                    let e = &mut expected[*c as usize];
+                    e.ballots += 1;
+                    e.total_weight += w;
+                    if ch.selected.is_empty() {
+                        e.blank += w;
+                    }
+                    for o in &ch.selected {
+                        e.options[*o as usize] += w;
+                    }
+                }
+                Ballot::prepare(&params, &credential(i as u8), sel, &mut rng).unwrap()
+            })
+            .collect();
+        let refs: Vec<(&Ballot, &[(u32, u64)])> = ballots
+            .iter()
+            .zip(&votes)
+            .map(|(b, (_, r))| (b, r.as_slice()))
+            .collect();
         let tally = tally(&params, &refs).unwrap();
-        assert_eq!(tally.total_weight, 12);
+        assert_eq!(tally.contests[0].total_weight, 11);
+        assert_eq!(tally.contests[1].total_weight, 12);
         assert_eq!(EncryptedTally::decode(&tally.encode()).unwrap(), tally);
         (
             Setup {
@@ -336,7 +387,7 @@ mod tests {
         // And the arithmetic itself gives nothing without the bâtonnier's share: using the three
         // scrutateurs' combination alone does not reveal the counts.
         let lambdas = lagrange(&[1, 2, 3]);
-        let table = DlogTable::new(s.tally.total_weight);
+        let table = DlogTable::new(12);
         let revealed = cts.iter().enumerate().filter(|(k, ct)| {
             let part = Point::vartime_multiscalar_mul(&lambdas, scr.iter().map(|p| p.shares[*k].0));
             table.solve(&(ct.beta - part)).is_some()
@@ -371,5 +422,24 @@ mod tests {
             ..p
         };
         assert!(stolen.verify(&s.fp, &s.keys, &cts).is_err());
+    }
+
+    #[test]
+    fn every_count_is_bounded_by_the_total_weight_of_its_own_contest() {
+        let (mut s, _) = setup();
+        let mut rng = ChaCha20Rng::from_seed([15; 32]);
+        // Claim that contest 0 had total weight 6 (its option 2 has 7 voices).
+        s.tally.contests[0].total_weight = 6;
+        let cts = s.tally.ciphertexts();
+        let partials: Vec<PartialDecryption> = std::iter::once(&s.bat)
+            .chain(&s.shares[..2])
+            .map(|x| PartialDecryption::create(&s.fp, x, &cts, &mut rng))
+            .collect();
+        let err = decrypt_tally(&s.fp, &s.keys, &s.tally, &partials).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("scrutin 0, choix 2 : le résultat dépasse le poids total 6 du scrutin"),
+            "{err}"
+        );
     }
 }

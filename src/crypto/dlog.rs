@@ -33,12 +33,19 @@ impl DlogTable {
 
     /// The `m ≤ max` with `m·G = point`, or `None` if there is none.
     pub fn solve(&self, point: &Point) -> Option<u64> {
+        self.solve_at_most(point, self.max)
+    }
+
+    /// The `m ≤ min(bound, max)` with `m·G = point`, or `None`: the search stops after the giant
+    /// steps that `bound` needs (a contest's counts are bounded by its own total weight).
+    pub fn solve_at_most(&self, point: &Point, bound: u64) -> Option<u64> {
+        let bound = bound.min(self.max);
         let giant = G * Scalar::from(self.step);
         let mut q = *point;
-        for i in 0..=self.step {
+        for i in 0..=bound / self.step {
             if let Some(j) = self.baby.get(&q.compress().to_bytes()) {
                 let m = i * self.step + j;
-                return (m <= self.max).then_some(m);
+                return (m <= bound).then_some(m);
             }
             q -= giant;
         }
@@ -59,6 +66,12 @@ mod tests {
         }
         assert_eq!(t.solve(&(G * Scalar::from(1001u64))), None);
         assert_eq!(t.solve(&(G * Scalar::from(5_000_000u64))), None);
+        assert_eq!(t.solve_at_most(&(G * Scalar::from(40u64)), 40), Some(40));
+        assert_eq!(t.solve_at_most(&(G * Scalar::from(41u64)), 40), None);
+        assert_eq!(
+            t.solve_at_most(&(G * Scalar::from(1000u64)), 5000),
+            Some(1000)
+        );
     }
 
     proptest! {
@@ -67,6 +80,8 @@ mod tests {
             let t = DlogTable::new(max);
             let expected = (m <= max).then_some(m);
             prop_assert_eq!(t.solve(&(G * Scalar::from(m))), expected);
+            let bound = max / 3;
+            prop_assert_eq!(t.solve_at_most(&(G * Scalar::from(m)), bound), (m <= bound).then_some(m));
         }
     }
 }

@@ -12,6 +12,11 @@
 //!
 //! Verifier: `c_{K−1} = c − Σ_{j<K−1} cⱼ` and, for every `j`, `zⱼ·G = aⱼ + cⱼ·α` and
 //! `zⱼ·Y = bⱼ + cⱼ·(β − j·G)`.
+//!
+//! The ciphertext of the statement is given to the verifier as a [`Statement`], a linear
+//! combination `Σ sᵢ·Cᵢ − shift·(0, G)` of ciphertexts: the range proof of a contest is about
+//! `m·blank + Σ options − (0, G)`, and its terms go straight into the batch's multiscalar
+//! multiplication instead of being computed point by point.
 
 use super::batch::BatchVerifier;
 use super::elgamal::{Ciphertext, EncryptionTables};
@@ -20,6 +25,15 @@ use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
+
+/// The ciphertext a disjunctive proof is about: `Σ sᵢ·Cᵢ − shift·(0, G)`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Statement<'a> {
+    /// `(sᵢ, Cᵢ)`.
+    pub terms: &'a [(Scalar, Ciphertext)],
+    /// Subtracted from the plaintext.
+    pub shift: u64,
+}
 
 /// A proof that a ciphertext encrypts one of `0..K`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,12 +90,12 @@ impl OrProof {
         }
     }
 
-    /// Checks the challenge sum and adds the branch equations to `batch`. `ct` is the ciphertext
-    /// the statement is about.
+    /// Checks the challenge sum and adds the branch equations to `batch`. `statement` is the
+    /// ciphertext the proof is about.
     pub fn verify(
         &self,
         transcript: &mut Transcript,
-        ct: &Ciphertext,
+        statement: Statement<'_>,
         k: usize,
         batch: &mut BatchVerifier,
     ) -> bool {
@@ -105,16 +119,19 @@ impl OrProof {
             let (a, b) = &self.commitments[j];
             let r1 = batch.weight();
             let r2 = batch.weight();
-            // r1·(zⱼG − aⱼ − cⱼα) + r2·(zⱼY − bⱼ − cⱼβ + cⱼ·j·G) = 0
-            batch.add_g(r1 * zj + r2 * cj * Scalar::from(j as u64));
+            // r1·(zⱼG − aⱼ − cⱼα) + r2·(zⱼY − bⱼ − cⱼβ + cⱼ·(j + shift)·G) = 0, with
+            // α = Σ sᵢαᵢ and β = Σ sᵢβᵢ (the shift is the statement's `− shift·G`).
+            batch.add_g(r1 * zj + r2 * cj * Scalar::from(j as u64 + statement.shift));
             batch.add_y(r2 * zj);
             batch.push(-r1, a.point);
             batch.push(-r2, b.point);
             alpha_coef -= r1 * cj;
             beta_coef -= r2 * cj;
         }
-        batch.push(alpha_coef, ct.alpha);
-        batch.push(beta_coef, ct.beta);
+        for (s, ct) in statement.terms {
+            batch.push(alpha_coef * s, ct.alpha);
+            batch.push(beta_coef * s, ct.beta);
+        }
         true
     }
 

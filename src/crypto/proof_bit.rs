@@ -1,7 +1,8 @@
-//! The 0/1 proof attached to each encrypted option (docs/protocol.md §Bit proof): the ciphertext
-//! encrypts 0 or 1. A two-branch [disjunctive proof](super::or_proof) whose transcript is the
-//! contest transcript (election fingerprint, election key, credential, contest, all ciphertexts)
-//! followed by the option index.
+//! The 0/1 proof attached to each encrypted option and to the blank of every contest
+//! (docs/protocol.md §5.3): the ciphertext encrypts 0 or 1. A two-branch
+//! [disjunctive proof](super::or_proof) whose transcript is the contest transcript (election
+//! fingerprint, election key, credential, contest index and shape, all ciphertexts including the
+//! blank) followed by the option index (or the blank label).
 //!
 //! Encoding (224 bytes): `a₀ b₀ a₁ b₁` (points), `c₀`, `z₀ z₁` (scalars).
 
@@ -9,7 +10,7 @@ use super::CryptoError;
 use super::batch::BatchVerifier;
 use super::elgamal::{Ciphertext, EncryptionTables};
 use super::group::Scalar;
-use super::or_proof::OrProof;
+use super::or_proof::{OrProof, Statement};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
@@ -47,7 +48,11 @@ impl BitProof {
         ct: &Ciphertext,
         batch: &mut BatchVerifier,
     ) -> Result<(), CryptoError> {
-        if self.0.verify(transcript, ct, 2, batch) {
+        let statement = Statement {
+            terms: &[(Scalar::ONE, *ct)],
+            shift: 0,
+        };
+        if self.0.verify(transcript, statement, 2, batch) {
             Ok(())
         } else {
             Err(CryptoError::invalid("preuve 0/1 mal formée"))

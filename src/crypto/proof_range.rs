@@ -1,58 +1,103 @@
-//! The proof that a contest has between 0 and `max` selections (docs/protocol.md §Range proof):
-//! the sum of the option ciphertexts encrypts some `n ∈ {0, …, max}`. A `(max+1)`-branch
-//! [disjunctive proof](super::or_proof) over the summed ciphertext, on the contest transcript
-//! followed by the label `range`. Blank is `n = 0`, explicit.
+//! The proof that a contest's ciphertexts make a valid vote (docs/protocol.md §5.3): with `m` the
+//! contest's `max`, `b` the blank bit and `k` the number of selected options,
+//! `m·b + k ∈ [1, m]`. Every term is separately proven to be a bit, so this holds exactly when the
+//! ballot is either blank with no option selected (`b = 1, k = 0`) or not blank with 1 to `m`
+//! options (`b = 0, 1 ≤ k ≤ m`).
 //!
-//! Encoding: `(a_j, b_j)` for `j = 0..=max`, then `c_j` for `j = 0..max`, then `z_j` for
-//! `j = 0..=max` (`max` is the contest's, written before the proof).
+//! It is an `m`-branch [disjunctive proof](super::or_proof) that
+//! `m·blank + Σ options − (0, G)` encrypts a value in `[0, m − 1]` (randomness
+//! `m·r_blank + Σ r_o`), on the contest transcript followed by the label `range`. For `m = 1` it
+//! is a single Chaum–Pedersen proof that the ciphertext encrypts 0.
+//!
+//! Encoding: `(a_j, b_j)` for `j = 0..m`, then `c_j` for `j = 0..m−1`, then `z_j` for `j = 0..m`
+//! (`m` is the contest's, written before the proof).
 
 use super::CryptoError;
 use super::batch::BatchVerifier;
 use super::elgamal::{Ciphertext, EncryptionTables};
 use super::group::Scalar;
-use super::or_proof::OrProof;
+use super::or_proof::{OrProof, Statement};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
+use zeroize::Zeroizing;
 
-/// Proof that a ciphertext encrypts a number in `[0, max]`.
+/// Proof that `m·blank + Σ options` is in `[1, m]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RangeProof(pub(crate) OrProof);
 
+/// What the prover knows about a contest: the blank bit, the number of selected options, and the
+/// randomness of the blank and of the options' sum.
+#[derive(Clone, Copy)]
+#[allow(missing_debug_implementations)] // holds the vote and its randomness: never printed
+pub struct RangeWitness<'a> {
+    /// Whether the blank ciphertext encrypts 1.
+    pub blank: bool,
+    /// Number of options encrypting 1.
+    pub selections: u32,
+    /// Randomness of the blank ciphertext.
+    pub r_blank: &'a Scalar,
+    /// Sum of the randomness of the option ciphertexts.
+    pub r_options: &'a Scalar,
+}
+
 impl RangeProof {
-    /// Proves that `Enc(n; r)` encrypts `n ≤ max`; refuses `n > max` (such a proof cannot exist).
+    /// Proves the statement for a contest with `max = m`. Refuses, with the French reason, what has
+    /// no proof: blank together with a selection, neither blank nor a selection, more than `m`
+    /// selections.
     pub fn prove<R: CryptoRng + ?Sized>(
         transcript: &mut Transcript,
         tables: &EncryptionTables,
-        n: u32,
+        witness: RangeWitness<'_>,
         max: u32,
-        r: &Scalar,
         rng: &mut R,
     ) -> Result<Self, CryptoError> {
+        let n = witness.selections;
+        if max == 0 {
+            return Err(CryptoError::usage("scrutin sans choix possible (max = 0)"));
+        }
+        if witness.blank && n > 0 {
+            return Err(CryptoError::usage(format!(
+                "vote blanc et {n} choix sélectionnés à la fois"
+            )));
+        }
+        if !witness.blank && n == 0 {
+            return Err(CryptoError::usage("ni vote blanc ni choix sélectionné"));
+        }
         if n > max {
             return Err(CryptoError::usage(format!(
                 "{n} choix sélectionnés, {max} au plus"
             )));
         }
+        // value = m·b + k − 1 ∈ [0, m − 1]; randomness m·r_blank + Σ r_o.
+        let value = if witness.blank { max - 1 } else { n - 1 };
+        let r = Zeroizing::new(Scalar::from(max) * witness.r_blank + witness.r_options);
         Ok(RangeProof(OrProof::prove(
             transcript,
             tables,
-            n as usize,
-            r,
-            max as usize + 1,
+            value as usize,
+            &r,
+            max as usize,
             rng,
         )))
     }
 
-    /// Checks the challenges and adds the equations to `batch`.
+    /// Checks the challenges and adds the equations to `batch`; `blank` is the contest's blank
+    /// ciphertext, `options` the sum of its option ciphertexts.
     pub fn verify(
         &self,
         transcript: &mut Transcript,
-        sum: &Ciphertext,
+        blank: &Ciphertext,
+        options: &Ciphertext,
         max: u32,
         batch: &mut BatchVerifier,
     ) -> Result<(), CryptoError> {
-        if self.0.verify(transcript, sum, max as usize + 1, batch) {
+        let terms = [(Scalar::from(max), *blank), (Scalar::ONE, *options)];
+        let statement = Statement {
+            terms: &terms,
+            shift: 1,
+        };
+        if max > 0 && self.0.verify(transcript, statement, max as usize, batch) {
             Ok(())
         } else {
             Err(CryptoError::invalid("preuve d'intervalle mal formée"))
@@ -64,8 +109,8 @@ impl RangeProof {
         self.0.write(w);
     }
 
-    /// Reads a proof for `max`.
+    /// Reads a proof for a contest with `max` (`max` branches).
     pub fn read(r: &mut Reader<'_>, field: &str, max: u32) -> Result<Self, DecodeError> {
-        OrProof::read(r, field, max as usize + 1).map(RangeProof)
+        OrProof::read(r, field, max as usize).map(RangeProof)
     }
 }
