@@ -112,8 +112,9 @@ pub fn verify_ballot(
             "Bulletin refusé : il a été préparé pour une autre élection.".into(),
         ));
     }
+    let contests: Vec<u32> = rights.iter().map(|r| r.contest).collect();
     ballot
-        .verify(&election.params)
+        .verify(&election.params, &contests)
         .map_err(|e| Error::Refused(format!("Bulletin refusé : {e}.")))?;
     Ok(ballot.tracker())
 }

@@ -89,7 +89,7 @@ pub async fn append_tally(
     election: &str,
 ) -> Result<u64> {
     let sealed = elections.get(db, election).await?;
-    let weights: HashMap<Vec<u8>, u64> =
+    let weights: HashMap<Vec<u8>, Vec<(u32, u64)>> =
         sqlx::query("SELECT public_key, rights FROM credentials WHERE election_id = $1")
             .bind(election)
             .fetch_all(db.read())
@@ -98,7 +98,7 @@ pub async fn append_tally(
             .map(|r| {
                 let pk: Vec<u8> = r.try_get("public_key")?;
                 let rights = parse_rights(&r.try_get::<String, _>("rights")?)?;
-                Ok((pk, rights.first().map_or(1, |r| r.weight)))
+                Ok((pk, rights.iter().map(|r| (r.contest, r.weight)).collect()))
             })
             .collect::<Result<_>>()?;
     let rows = sqlx::query(
@@ -116,16 +116,13 @@ pub async fn append_tally(
             return Err(Error::internal("événement de bulletin d'un autre type"));
         };
         let ballot = Ballot::decode(&cast.ballot).map_err(Error::internal)?;
-        let weight = weights
-            .get(cast.credential.0.as_slice())
-            .copied()
-            .ok_or_else(|| {
-                Error::internal(format!(
-                    "bulletin de l'identifiant inconnu {}",
-                    cast.credential
-                ))
-            })?;
-        acc.add(&ballot, weight).map_err(Error::internal)?;
+        let rights = weights.get(cast.credential.0.as_slice()).ok_or_else(|| {
+            Error::internal(format!(
+                "bulletin de l'identifiant inconnu {}",
+                cast.credential
+            ))
+        })?;
+        acc.add(&ballot, rights).map_err(Error::internal)?;
     }
     let tally = acc.finish();
     let mut tx = db.write().begin().await?;
@@ -159,7 +156,6 @@ pub async fn append_tally(
     tracing::info!(
         election,
         height = stored.height,
-        ballots = tally.ballots,
         "dépouillement chiffré publié"
     );
     Ok(stored.height)

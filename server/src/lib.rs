@@ -17,12 +17,15 @@
 
 pub mod ballots;
 pub mod chain;
+pub mod cli;
 pub mod close;
 pub mod db;
 pub mod election;
 pub mod error;
 pub mod frtime;
 pub mod keys;
+pub mod server;
 pub mod setup;
+pub mod web;
 
 pub use error::{Error, Result};
