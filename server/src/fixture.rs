@@ -251,12 +251,13 @@ fn instant(unix: u64) -> Result<OffsetDateTime> {
         .map_err(Error::internal)
 }
 
-/// Builds, seals and (by default) opens an election, then registers the procurations.
-pub async fn open_election(
+/// Creates an election, loads its roll, issues the codes (or registers credentials), runs the
+/// key ceremony and builds the genesis: everything up to the seal.
+pub async fn prepare_election(
     db: &Db,
     keys: &ServerKeys,
     options: &FixtureOptions,
-) -> Result<OpenElection> {
+) -> Result<PreparedElection> {
     if options.electors < 16 {
         return Err(Error::BadRequest("au moins 16 électeurs".into()));
     }
@@ -358,8 +359,41 @@ pub async fn open_election(
     setup::record_dkg(db, id, &transcript).await?;
     let build = crate::keys::server_build_hash().unwrap_or_default();
     let prepared = setup::build_genesis(db, id, keys, build).await?;
-    let seal = Seal::sign(&prepared.fingerprint, &batonnier_key);
+    Ok(PreparedElection {
+        election: OpenElection {
+            id: id.to_owned(),
+            definition,
+            fingerprint: prepared.fingerprint,
+            electors,
+            batonnier_key,
+            scrutateur_keys,
+            batonnier_secret,
+            shares,
+        },
+        genesis: prepared,
+    })
+}
+
+/// An election prepared up to its genesis, waiting for the bâtonnier's seal.
+#[derive(Debug)]
+pub struct PreparedElection {
+    /// The election (its `fingerprint` is the genesis's, not yet sealed).
+    pub election: OpenElection,
+    /// The genesis built by [`setup::build_genesis`].
+    pub genesis: setup::PreparedGenesis,
+}
+
+/// Builds, seals and (by default) opens an election, then registers the procurations.
+pub async fn open_election(
+    db: &Db,
+    keys: &ServerKeys,
+    options: &FixtureOptions,
+) -> Result<OpenElection> {
+    let PreparedElection { election, genesis } = prepare_election(db, keys, options).await?;
+    let id = election.id.as_str();
+    let seal = Seal::sign(&genesis.fingerprint, &election.batonnier_key);
     let fingerprint = setup::seal(db, id, keys, seal.signature).await?;
+    let electors = &election.electors;
     for &(mandant, mandataire) in &options.procurations {
         let (Some(a), Some(b)) = (electors.get(mandant), electors.get(mandataire)) else {
             return Err(Error::BadRequest(
@@ -369,13 +403,7 @@ pub async fn open_election(
         setup::register_procuration(db, id, &a.cnbf, &b.cnbf, "formulaire de test").await?;
     }
     Ok(OpenElection {
-        id: id.to_owned(),
-        definition,
         fingerprint,
-        electors,
-        batonnier_key,
-        scrutateur_keys,
-        batonnier_secret,
-        shares,
+        ..election
     })
 }
