@@ -31,7 +31,9 @@ async fn a_seal_not_signed_by_the_batonnier_is_refused_and_a_sealed_election_can
     assert!(r.text().await.unwrap().contains("pas encore ouverte"));
     let intruder = SigningKey::from_bytes(&[9; 32]);
     let forged = Seal::sign(&p.genesis.fingerprint, &intruder);
-    let e = setup::seal(db, id, keys, forged.signature).await.unwrap_err();
+    let e = setup::seal(db, id, keys, forged.signature)
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("clé du bâtonnier"), "{e}");
     let good = Seal::sign(&p.genesis.fingerprint, &p.election.batonnier_key);
     let fp = setup::seal(db, id, keys, good.signature).await.unwrap();
@@ -82,7 +84,10 @@ async fn a_mandataire_holds_at_most_one_procuration(backend: Backend) {
     let err = setup::register_procuration(db, &e.id, &c(15), &c(15), "f3")
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("deux électeurs différents"), "{err}");
+    assert!(
+        err.to_string().contains("deux électeurs différents"),
+        "{err}"
+    );
     setup::register_procuration(db, &e.id, &c(14), &c(13), "f4")
         .await
         .unwrap();

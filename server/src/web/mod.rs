@@ -112,6 +112,8 @@ pub struct Inner {
     pub appender: Appender,
     /// Configuration.
     pub config: WebConfig,
+    /// Candidates' names of sealed elections (the roll cannot change after the seal).
+    pub(crate) names: pages::NameCache,
     cookie_key: Zeroizing<[u8; 32]>,
 }
 
@@ -148,6 +150,7 @@ impl AppState {
             elections,
             appender,
             config,
+            names: pages::NameCache::default(),
             cookie_key,
         }))
     }

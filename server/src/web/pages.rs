@@ -244,8 +244,24 @@ fn maitre(names: &HashMap<String, String>, cnbf: &Cnbf) -> String {
     )
 }
 
-/// The names of the candidates: « Prénom Nom » from the roll and the external candidates.
-async fn candidate_names(state: &AppState, def: &Election) -> Result<HashMap<String, String>> {
+/// Candidates' names per sealed election.
+pub(crate) type NameCache =
+    std::sync::RwLock<HashMap<String, std::sync::Arc<HashMap<String, String>>>>;
+
+/// The names of the candidates: « Prénom Nom » from the roll and the external candidates, read
+/// once per sealed election.
+async fn candidate_names(
+    state: &AppState,
+    def: &Election,
+) -> Result<std::sync::Arc<HashMap<String, String>>> {
+    if let Some(n) = state
+        .names
+        .read()
+        .ok()
+        .and_then(|m| m.get(&def.election_id).cloned())
+    {
+        return Ok(n);
+    }
     let mut names = HashMap::new();
     for e in &def.external_candidates {
         names.insert(e.cnbf.to_string(), format!("{} {}", e.prenom, e.nom));
@@ -258,6 +274,10 @@ async fn candidate_names(state: &AppState, def: &Election) -> Result<HashMap<Str
                 }
             }
         }
+    }
+    let names = std::sync::Arc::new(names);
+    if let Ok(mut m) = state.names.write() {
+        m.insert(def.election_id.clone(), names.clone());
     }
     Ok(names)
 }
