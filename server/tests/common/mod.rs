@@ -79,17 +79,9 @@ pub struct TestApp {
 }
 
 /// Options of [`spawn_app_with`].
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct AppOptions {
     pub ip_rate_limit: Option<RateLimit>,
-}
-
-impl Default for AppOptions {
-    fn default() -> Self {
-        AppOptions {
-            ip_rate_limit: None,
-        }
-    }
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
