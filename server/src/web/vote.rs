@@ -36,7 +36,7 @@ pub const LOGIN_FAILED: &str = "Numéro CNBF ou code personnel incorrect. Vérif
 pub struct ElectorView {
     /// CNBF number.
     pub cnbf: String,
-    /// « Nom Prénom ».
+    /// « Prénom Nom ».
     pub display_name: String,
     /// Rights in this election.
     pub rights: Vec<StoredRight>,
