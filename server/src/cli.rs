@@ -1,0 +1,21 @@
+//! The command line: one file per subcommand.
+
+pub mod serve;
+
+use clap::{Parser, Subcommand};
+
+/// Urne voting server.
+#[derive(Debug, Parser)]
+#[command(name = "urne-server", version, about = "Serveur de vote Urne")]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the elector pages, the ballot box and the public board.
+    Serve(serve::ServeArgs),
+}
