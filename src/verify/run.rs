@@ -21,6 +21,7 @@ use crate::encoding::{Hash32, tagged_hash};
 use crate::pv::Pv;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
+use std::sync::Arc;
 
 /// Ballots checked together on all cores. 2 048 ballots of a few kilobytes: a few megabytes,
 /// whatever the size of the archive.
@@ -110,6 +111,58 @@ struct Seen {
     received_at: Option<u64>,
 }
 
+/// A chunk of ballots being verified on the thread pool.
+struct Inflight {
+    ballots: u64,
+    #[cfg(feature = "parallel")]
+    result: std::sync::mpsc::Receiver<Result<TallyAccumulator, Failure>>,
+    #[cfg(not(feature = "parallel"))]
+    result: Result<TallyAccumulator, Failure>,
+}
+
+impl Inflight {
+    fn start(ctx: Arc<ElectionContext>, chunk: Vec<PendingBallot>) -> Self {
+        let ballots = chunk.len() as u64;
+        #[cfg(feature = "parallel")]
+        {
+            let (tx, rx) = std::sync::mpsc::channel();
+            rayon::spawn(move || {
+                // The receiver waits for this result unless the verification already stopped.
+                let _ = tx.send(verify_chunk(&ctx, &chunk));
+            });
+            Inflight {
+                ballots,
+                result: rx,
+            }
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            Inflight {
+                ballots,
+                result: verify_chunk(&ctx, &chunk),
+            }
+        }
+    }
+
+    /// The number of ballots and their partial tally (or the first failure).
+    fn finish(self) -> (u64, Result<TallyAccumulator, Failure>) {
+        #[cfg(feature = "parallel")]
+        let result = self.result.recv().unwrap_or_else(|_| {
+            Err(Failure::new(
+                CheckId::Ballots,
+                "ballot.worker",
+                Text::new(
+                    "la vérification d'un lot de bulletins s'est interrompue",
+                    "the verification of a chunk of ballots stopped",
+                ),
+            ))
+        });
+        #[cfg(not(feature = "parallel"))]
+        let result = self.result;
+        (self.ballots, result)
+    }
+}
+
 enum Stop {
     Failure(Box<Failure>),
     Error(Text),
@@ -124,7 +177,8 @@ impl From<Failure> for Stop {
 struct Run<'o> {
     options: &'o Options,
     checker: ChainChecker,
-    ctx: Option<ElectionContext>,
+    ctx: Option<Arc<ElectionContext>>,
+    inflight: Option<Inflight>,
     counts: BTreeMap<CheckId, u64>,
     notes: BTreeMap<CheckId, Text>,
     done: BTreeSet<CheckId>,
@@ -162,6 +216,7 @@ impl<'o> Run<'o> {
             options,
             checker: ChainChecker::new(),
             ctx: None,
+            inflight: None,
             counts: BTreeMap::new(),
             notes: BTreeMap::new(),
             done: BTreeSet::new(),
@@ -199,18 +254,24 @@ impl<'o> Run<'o> {
         };
         let mut reader = ArchiveReader::new(input).map_err(|e| archive(&e))?;
         while let Some(item) = reader.next() {
-            let e = item.map_err(|e| archive(&e))?;
-            let checked = self
-                .checker
-                .push_deferring_ballots(&e.bytes)
-                .map_err(|err| chain_failure(&err, Some(e.offset)))?;
-            self.progress.events += 1;
-            self.progress.bytes = reader.offset();
-            self.on_event(checked, e.offset)?;
+            let step = item.map_err(|e| archive(&e)).and_then(|e| {
+                let checked = self
+                    .checker
+                    .push_deferring_ballots(&e.bytes)
+                    .map_err(|err| chain_failure(&err, Some(e.offset)))?;
+                self.progress.events += 1;
+                self.progress.bytes = reader.offset();
+                self.on_event(checked, e.offset)
+            });
+            if let Err(stop) = step {
+                // The ballots read before this event come before it: their failure is the first.
+                self.flush(true)?;
+                return Err(stop);
+            }
             progress(&self.progress);
         }
         self.progress.bytes = reader.offset();
-        self.flush()?;
+        self.flush(true)?;
         let end = reader.offset();
         self.checker
             .finish()
@@ -281,7 +342,7 @@ impl<'o> Run<'o> {
                     .insert(CheckId::Credentials, g.credentials.len() as u64);
                 self.acc = Some(TallyAccumulator::new(&ctx.params));
                 self.inscrits_weight = figures.iter().map(|f| f.inscrits_weight).collect();
-                self.ctx = Some(ctx);
+                self.ctx = Some(Arc::new(ctx));
                 for c in [CheckId::Genesis, CheckId::Dkg, CheckId::Credentials] {
                     self.done.insert(c);
                 }
@@ -300,11 +361,11 @@ impl<'o> Run<'o> {
                     bytes: b.ballot,
                 });
                 if self.pending.len() >= self.options.chunk.max(1) {
-                    self.flush()?;
+                    self.flush(false)?;
                 }
             }
             Payload::Close(c) => {
-                self.flush()?;
+                self.flush(true)?;
                 self.done.insert(CheckId::Proxies);
                 self.done.insert(CheckId::Ballots);
                 self.done.insert(CheckId::Close);
@@ -323,7 +384,7 @@ impl<'o> Run<'o> {
                 );
             }
             Payload::EncryptedTally(t) => {
-                self.flush()?;
+                self.flush(true)?;
                 self.on_tally(&t.tally, hash, height)?;
             }
             Payload::PartialDecryption(d) => self.on_partial(d.member, &d.share, height)?,
@@ -337,16 +398,30 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    /// Verifies the pending ballots and adds them to the tally.
-    fn flush(&mut self) -> Result<(), Stop> {
-        if self.pending.is_empty() {
-            return Ok(());
+    /// Sends the pending ballots to be verified on the pool, after taking in the chunk sent
+    /// before (so that reading the next chunk overlaps the verification of this one); with
+    /// `wait`, also takes this one in, so that every ballot read so far is verified and tallied.
+    fn flush(&mut self, wait: bool) -> Result<(), Stop> {
+        self.join()?;
+        if !self.pending.is_empty()
+            && let Some(ctx) = self.ctx.clone()
+        {
+            let chunk = std::mem::take(&mut self.pending);
+            self.inflight = Some(Inflight::start(ctx, chunk));
         }
-        let chunk = std::mem::take(&mut self.pending);
-        let Some(ctx) = self.ctx.as_ref() else {
+        if wait {
+            self.join()?;
+        }
+        Ok(())
+    }
+
+    /// Takes in the chunk being verified, if any.
+    fn join(&mut self) -> Result<(), Stop> {
+        let Some(job) = self.inflight.take() else {
             return Ok(());
         };
-        let part = verify_chunk(ctx, &chunk)?;
+        let (n, part) = job.finish();
+        let part = part?;
         if let Some(acc) = self.acc.as_mut() {
             acc.merge(part).map_err(|e| {
                 Failure::new(
@@ -356,10 +431,8 @@ impl<'o> Run<'o> {
                 )
             })?;
         }
-        self.progress.ballots += chunk.len() as u64;
-        self.add(CheckId::Ballots, chunk.len() as u64);
-        self.pending = chunk;
-        self.pending.clear();
+        self.progress.ballots += n;
+        self.add(CheckId::Ballots, n);
         Ok(())
     }
 
@@ -907,7 +980,7 @@ impl<'o> Run<'o> {
                 Some(VerifiedElection {
                     genesis: g.clone(),
                     fingerprint: self.fingerprints.election.unwrap_or_default(),
-                    context,
+                    context: Arc::unwrap_or_clone(context),
                     head,
                     stage,
                     board,
@@ -1013,5 +1086,11 @@ pub fn verify<R: Read>(
 ) -> Verification {
     let mut run = Run::new(options);
     let outcome = run.stream(input, progress);
+    // Whatever stopped the stream, no verification job is left running.
+    let outcome = match (outcome, run.join()) {
+        (Err(stop), _) => Err(stop),
+        (Ok(_), Err(stop)) => Err(stop),
+        (Ok(head), Ok(())) => Ok(head),
+    };
     run.finish(outcome)
 }

@@ -333,6 +333,43 @@ impl Fixture {
         })
     }
 
+    /// Many ballots at once, on all cores (for benchmarks and large tests): each
+    /// `(voter, selections, received_at)` as [`Fixture::ballot`], with its own randomness
+    /// derived from the spec's seed and its position, so the result is reproducible.
+    pub fn ballots(&self, votes: &[(Credential, Selections, u64)]) -> Vec<Payload> {
+        let one =
+            |(i, (voter, selections, received_at)): (usize, &(Credential, Selections, u64))| {
+                let seed = tagged_hash(
+                    "URNE-V1-test-ballot-rng",
+                    &[&[self.spec.seed], &(i as u64).to_le_bytes()],
+                );
+                let mut rng = ChaCha20Rng::from_seed(seed.0);
+                let choices: Vec<ContestChoice> = selections
+                    .iter()
+                    .map(|(contest, selected)| ContestChoice {
+                        contest: *contest,
+                        selected: selected.clone(),
+                    })
+                    .collect();
+                let ballot = Ballot::prepare(&self.params, voter, &choices, &mut rng)
+                    .unwrap_or_else(|e| unreachable!("fixture ballot: {e}"));
+                Payload::Ballot(BallotCast {
+                    credential: board_key(voter),
+                    received_at: *received_at,
+                    ballot: ballot.encode(),
+                })
+            };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            votes.par_iter().enumerate().map(one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            votes.iter().enumerate().map(one).collect()
+        }
+    }
+
     /// Re-signs ballot bytes with `voter` after an alteration (the signature is the last 64
     /// bytes, over the tagged hash of the rest).
     pub fn resign_ballot(bytes: &mut [u8], voter: &Credential) {
@@ -579,7 +616,7 @@ impl Fixture {
 }
 
 /// Per contest, the selected options.
-type Selections = Vec<(u32, Vec<u32>)>;
+pub type Selections = Vec<(u32, Vec<u32>)>;
 
 /// Heights of the standard scenario's events, for tests that alter one.
 pub mod at {

@@ -875,3 +875,24 @@ fn a_receipt_not_signed_by_the_server_is_refused() {
         "receipt.signature",
     );
 }
+
+#[test]
+fn the_first_failure_is_reported_whatever_the_chunk_of_ballots_in_flight() {
+    let (f, mut s) = build();
+    let n = ballot_at(&mut s, 5).ballot.len();
+    flip_and_resign(&f, &mut s, 5, n - 64 - 32, 1);
+    let copy = s.at(7).clone();
+    s.payloads.insert(7, copy);
+    for chunk in [1, 2, 4, 64] {
+        let options = Options {
+            chunk,
+            ..Options::default()
+        };
+        let fl = refused(
+            &verify_payloads(&f, &s.payloads, &options),
+            CheckId::Ballots,
+            "ballot.proof",
+        );
+        assert_eq!(fl.height, Some(5), "chunk {chunk}");
+    }
+}
