@@ -15,6 +15,7 @@ use crate::count::{
     BoardFigures, BoardFiguresBuilder, CountError, ElectionResult, InternetCounts, check_result,
 };
 use crate::crypto::decryption::{PartialDecryption, decrypt_tally};
+use crate::crypto::dkg::BureauKeys;
 use crate::crypto::domain;
 use crate::crypto::tally::{EncryptedTally, TallyAccumulator};
 use crate::encoding::{Hash32, tagged_hash};
@@ -540,23 +541,6 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    /// The contest and option (`None`: the blank) a tally ciphertext index stands for, in the
-    /// order of docs/protocol.md §7 (per contest, its options then its blank).
-    fn place(&self, k: usize) -> Option<(u32, Option<u32>)> {
-        let tally = self.tally.as_ref()?;
-        let mut k = k;
-        for c in &tally.contests {
-            if k < c.options.len() {
-                return Some((c.contest, Some(k as u32)));
-            }
-            if k == c.options.len() {
-                return Some((c.contest, None));
-            }
-            k -= c.options.len() + 1;
-        }
-        None
-    }
-
     fn on_partial(&mut self, member: u32, share: &[u8], height: u64) -> Result<(), Stop> {
         let (Some(ctx), Some(tally), Some(fp)) = (
             self.ctx.as_ref(),
@@ -565,49 +549,7 @@ impl<'o> Run<'o> {
         ) else {
             return Ok(());
         };
-        let fail = |code, fr: String, en: String| {
-            let mut f = count_failure(CheckId::Decryptions, code, height, fr, en);
-            f.event = Some("PartialDecryption");
-            f.member = Some(member);
-            f
-        };
-        let p = PartialDecryption::decode(share).map_err(|e| {
-            fail(
-                "decryption.decode",
-                format!("déchiffrement partiel illisible : {e}"),
-                format!("unreadable partial decryption: {e}"),
-            )
-        })?;
-        if p.trustee.index() != member {
-            return Err(fail(
-                "decryption.member",
-                format!(
-                    "déchiffrement partiel du {} inscrit au nom du membre {member}",
-                    p.trustee
-                ),
-                format!(
-                    "partial decryption by member {} recorded under member {member}",
-                    p.trustee.index()
-                ),
-            )
-            .expected(member, p.trustee.index())
-            .into());
-        }
-        if let Err(e) = p.verify(&fp, &ctx.keys, &tally.ciphertexts()) {
-            let message = e.to_string();
-            let mut f = fail(
-                "decryption.proof",
-                format!("preuve de déchiffrement invalide : {message}"),
-                format!("invalid decryption proof: {message}"),
-            );
-            if let Some((contest, option)) =
-                index_after(&message, "chiffré ").and_then(|k| self.place(k))
-            {
-                f.contest = Some(contest);
-                f.option = option;
-            }
-            return Err(f.into());
-        }
+        let p = check_partial(fp, &ctx.keys, tally, member, share, Some(height))?;
         self.partials.push(p);
         self.add(CheckId::Decryptions, 1);
         Ok(())
@@ -1000,6 +942,112 @@ impl<'o> Run<'o> {
     }
 }
 
+/// The contest and option (`None`: the blank) a tally ciphertext index stands for, in the order
+/// of docs/protocol.md §7 (per contest, its options then its blank).
+fn place(tally: &EncryptedTally, k: usize) -> Option<(u32, Option<u32>)> {
+    let mut k = k;
+    for c in &tally.contests {
+        if k < c.options.len() {
+            return Some((c.contest, Some(k as u32)));
+        }
+        if k == c.options.len() {
+            return Some((c.contest, None));
+        }
+        k -= c.options.len() + 1;
+    }
+    None
+}
+
+/// Checks member `member`'s partial decryption `share` (canonical bytes) of `tally`: it decodes,
+/// is that member's, and every proof holds against the member's key (docs/protocol.md §7.2). At
+/// `height` for a `PartialDecryption` event; `None` for a partial file (`urne-tally result`).
+pub fn check_partial(
+    fingerprint: Hash32,
+    keys: &BureauKeys,
+    tally: &EncryptedTally,
+    member: u32,
+    share: &[u8],
+    height: Option<u64>,
+) -> Result<PartialDecryption, Failure> {
+    let fail = |code, fr: String, en: String| {
+        let mut f = Failure::new(CheckId::Decryptions, code, Text::new(fr, en));
+        f.height = height;
+        f.event = height.map(|_| "PartialDecryption");
+        f.member = Some(member);
+        f
+    };
+    let p = PartialDecryption::decode(share).map_err(|e| {
+        fail(
+            "decryption.decode",
+            format!("déchiffrement partiel illisible : {e}"),
+            format!("unreadable partial decryption: {e}"),
+        )
+    })?;
+    if p.trustee.index() != member {
+        return Err(fail(
+            "decryption.member",
+            format!(
+                "déchiffrement partiel du {} inscrit au nom du membre {member}",
+                p.trustee
+            ),
+            format!(
+                "partial decryption by member {} recorded under member {member}",
+                p.trustee.index()
+            ),
+        )
+        .expected(member, p.trustee.index()));
+    }
+    if keys.public_key(p.trustee).is_none() {
+        return Err(fail(
+            "decryption.unknown_member",
+            format!("membre du bureau {member} inconnu"),
+            format!("bureau member {member} unknown"),
+        ));
+    }
+    if let Err(e) = p.verify(&fingerprint, keys, &tally.ciphertexts()) {
+        let message = e.to_string();
+        let mut f = fail(
+            "decryption.proof",
+            format!("preuve de déchiffrement invalide : {message}"),
+            format!("invalid decryption proof: {message}"),
+        );
+        if let Some((contest, option)) =
+            index_after(&message, "chiffré ").and_then(|k| place(tally, k))
+        {
+            f.contest = Some(contest);
+            f.option = option;
+        }
+        return Err(f);
+    }
+    Ok(p)
+}
+
+impl VerifiedElection {
+    /// Checks a partial decryption of this election's encrypted tally (from a partial file of
+    /// `urne-tally decrypt`, plan D3 step 3), as the verifier checks a `PartialDecryption`
+    /// event.
+    pub fn check_partial(&self, member: u32, share: &[u8]) -> Result<PartialDecryption, Failure> {
+        let Some(tally) = &self.tally else {
+            return Err(Failure::new(
+                CheckId::Decryptions,
+                "decryption.no_tally",
+                Text::new(
+                    "l'archive ne contient pas de dépouillement chiffré",
+                    "the archive holds no encrypted tally",
+                ),
+            ));
+        };
+        check_partial(
+            self.fingerprint,
+            &self.context.keys,
+            tally,
+            member,
+            share,
+            None,
+        )
+    }
+}
+
 /// A result that does not recompute, as a failure.
 fn result_failure(e: &CountError, height: u64) -> Failure {
     let fr = format!("le résultat ne se recalcule pas à l'identique : {e}");
@@ -1093,4 +1141,97 @@ pub fn verify<R: Read>(
         (Ok(head), Ok(())) => Ok(head),
     };
     run.finish(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::testkit::{Fixture, Spec};
+
+    #[test]
+    fn a_receipt_later_than_an_archive_of_an_open_vote_is_not_yet_due() {
+        let mut f = Fixture::new(Spec::default());
+        let s = f.scenario();
+        let events = f.chain(&s.payloads);
+        let receipt = f.receipt(&events, 9).unwrap_or_else(|| unreachable!());
+        let options = Options {
+            receipts: vec![receipt],
+            ..Options::default()
+        };
+        // Downloaded after the ballot at height 7: height 9 is not in it yet.
+        let early = f.archive(&events[..8], true);
+        let r = verify(early.as_slice(), &options, &mut |_| {}).report;
+        assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.failure);
+        let c = r.check(CheckId::Receipts).unwrap_or_else(|| unreachable!());
+        assert_eq!((c.status, c.count), (Status::Passed, Some(0)));
+        assert!(c.note.as_ref().is_some_and(|n| n.fr.contains("postérieur")));
+        // After the close, a receipt signed by the server beyond the end proves a dropped
+        // ballot.
+        let closed = f.archive(&f.chain(&s.payloads[..10]), true);
+        let beyond = Receipt::sign(
+            f.fp,
+            40,
+            receipt.event,
+            receipt.tracker,
+            receipt.received_at,
+            &f.server,
+        );
+        let options = Options {
+            receipts: vec![beyond],
+            ..Options::default()
+        };
+        let r = verify(closed.as_slice(), &options, &mut |_| {}).report;
+        assert_eq!(r.stage, Stage::Closed);
+        assert!(
+            matches!(r.failure, Some(ref fl) if fl.code == "receipt.missing"),
+            "{:?}",
+            r.failure
+        );
+    }
+
+    #[test]
+    fn a_verified_election_checks_a_partial_file_of_its_tally() {
+        let mut f = Fixture::new(Spec::default());
+        let s = f.scenario();
+        // The archive as `urne-tally decrypt` sees it: up to the encrypted tally.
+        let file = f.archive(&f.chain(&s.payloads[..11]), true);
+        let e = verify(file.as_slice(), &Options::default(), &mut |_| {})
+            .election
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(e.stage, Stage::Tallied);
+        let tally = e.tally.clone().unwrap_or_else(|| unreachable!());
+        let p = f.partial(1, &tally);
+        assert_eq!(
+            e.check_partial(1, &p.encode()).map(|x| x.trustee.index()),
+            Ok(1)
+        );
+        let wrong = e.check_partial(2, &p.encode()).unwrap_err();
+        assert_eq!(wrong.code, "decryption.member");
+        let mut bad = p.encode();
+        bad[8 + 96 + 64] ^= 1;
+        let bad = e.check_partial(1, &bad).unwrap_err();
+        assert_eq!(
+            (bad.code, bad.contest, bad.option),
+            ("decryption.proof", Some(0), Some(1))
+        );
+    }
+
+    #[test]
+    fn progress_is_reported_for_every_event_and_ends_at_the_file_size() {
+        let mut f = Fixture::new(Spec::default());
+        let s = f.scenario();
+        let file = f.archive(&f.chain(&s.payloads), true);
+        let mut seen = Vec::new();
+        let r = verify(file.as_slice(), &Options::default(), &mut |p| seen.push(*p)).report;
+        assert!(r.is_valid());
+        assert!(
+            seen.windows(2)
+                .all(|w| w[0].events <= w[1].events && w[0].bytes <= w[1].bytes)
+        );
+        let last = seen.last().copied().unwrap_or_default();
+        assert_eq!(
+            (last.events, last.ballots, last.bytes),
+            (20, 6, file.len() as u64)
+        );
+    }
 }
