@@ -28,6 +28,10 @@ use std::sync::Arc;
 /// whatever the size of the archive.
 pub const DEFAULT_CHUNK: usize = 2048;
 
+/// Chunks of ballots verified at once: two, so that the pool starts the next chunk while the
+/// last groups of the previous one finish.
+const IN_FLIGHT: usize = 2;
+
 /// What to verify besides the archive.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -179,7 +183,7 @@ struct Run<'o> {
     options: &'o Options,
     checker: ChainChecker,
     ctx: Option<Arc<ElectionContext>>,
-    inflight: Option<Inflight>,
+    inflight: std::collections::VecDeque<Inflight>,
     counts: BTreeMap<CheckId, u64>,
     notes: BTreeMap<CheckId, Text>,
     done: BTreeSet<CheckId>,
@@ -217,7 +221,7 @@ impl<'o> Run<'o> {
             options,
             checker: ChainChecker::new(),
             ctx: None,
-            inflight: None,
+            inflight: std::collections::VecDeque::new(),
             counts: BTreeMap::new(),
             notes: BTreeMap::new(),
             done: BTreeSet::new(),
@@ -399,16 +403,19 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    /// Sends the pending ballots to be verified on the pool, after taking in the chunk sent
-    /// before (so that reading the next chunk overlaps the verification of this one); with
-    /// `wait`, also takes this one in, so that every ballot read so far is verified and tallied.
+    /// Sends the pending ballots to be verified on the pool. At most [`IN_FLIGHT`] chunks are
+    /// verified at once (the oldest is taken in first), so that reading the next chunk overlaps
+    /// their verification and the pool never waits for the reader; with `wait`, takes every
+    /// chunk in, so that every ballot read so far is verified and tallied.
     fn flush(&mut self, wait: bool) -> Result<(), Stop> {
-        self.join()?;
+        while self.inflight.len() >= IN_FLIGHT {
+            self.join_oldest()?;
+        }
         if !self.pending.is_empty()
             && let Some(ctx) = self.ctx.clone()
         {
             let chunk = std::mem::take(&mut self.pending);
-            self.inflight = Some(Inflight::start(ctx, chunk));
+            self.inflight.push_back(Inflight::start(ctx, chunk));
         }
         if wait {
             self.join()?;
@@ -416,9 +423,23 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    /// Takes in the chunk being verified, if any.
+    /// Takes in every chunk being verified, oldest first; on a failure, still waits for the
+    /// others (whose results are then moot) so that no verification outlives this one.
     fn join(&mut self) -> Result<(), Stop> {
-        let Some(job) = self.inflight.take() else {
+        let mut first = Ok(());
+        while !self.inflight.is_empty() {
+            if let Err(stop) = self.join_oldest()
+                && first.is_ok()
+            {
+                first = Err(stop);
+            }
+        }
+        first
+    }
+
+    /// Takes in the oldest chunk being verified.
+    fn join_oldest(&mut self) -> Result<(), Stop> {
+        let Some(job) = self.inflight.pop_front() else {
             return Ok(());
         };
         let (n, part) = job.finish();
