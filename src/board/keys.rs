@@ -97,7 +97,7 @@ fn is_canonical_encoding(bytes: &[u8; 32]) -> bool {
     minus_one[0] = 0xec;
     minus_one[31] = 0x7f;
     let x_is_zero = y == one || y == minus_one;
-    !at_least_p && !(sign == 1 && x_is_zero)
+    !(at_least_p || (sign == 1 && x_is_zero))
 }
 
 /// An ed25519 signature (64 bytes, `R ‖ S`).
