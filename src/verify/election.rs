@@ -5,6 +5,7 @@
 
 use super::report::{CheckId, ContestFigures, Failure, Text};
 use crate::board::{Genesis, PublicKey};
+use crate::ceremony::Ceremony;
 use crate::crypto::ballot::{ContestShape, ElectionParams};
 use crate::crypto::dkg::{BureauKeys, DkgTranscript};
 use crate::encoding::Hash32;
@@ -150,8 +151,10 @@ fn dkg_failure(code: &'static str, fr: String, en: String) -> Failure {
     f
 }
 
-/// Replays the key ceremony and checks that it gives the genesis's bureau and election key.
-fn bureau_keys(genesis: &Genesis) -> Result<BureauKeys, Failure> {
+/// Replays the key ceremony and checks that it is the ceremony of this election's bureau
+/// (`ceremony::Ceremony::of_election`: its id binds every proof to the barreau, the campaign, the
+/// election and the bureau's members and keys) and gives the genesis's bureau and election key.
+fn bureau_keys(genesis: &Genesis, definition: &Election) -> Result<BureauKeys, Failure> {
     let transcript = DkgTranscript::decode(&genesis.bureau.dkg_transcript).map_err(|e| {
         dkg_failure(
             "dkg.decode",
@@ -159,6 +162,32 @@ fn bureau_keys(genesis: &Genesis) -> Result<BureauKeys, Failure> {
             format!("unreadable key generation transcript: {e}"),
         )
     })?;
+    let ceremony = Ceremony::of_election(definition).params().map_err(|e| {
+        dkg_failure(
+            "dkg.ceremony",
+            format!("cérémonie des clés de la définition impossible : {e}"),
+            format!("the definition's key ceremony is impossible: {e}"),
+        )
+    })?;
+    if transcript.params != ceremony {
+        return Err(dkg_failure(
+            "dkg.ceremony",
+            "la génération de clé n'est pas la cérémonie du bureau de cette élection".into(),
+            "the key generation is not the ceremony of this election's bureau".into(),
+        )
+        .expected(
+            format!(
+                "{} ({} sur {})",
+                ceremony.ceremony, ceremony.threshold, ceremony.scrutateurs
+            ),
+            format!(
+                "{} ({} sur {})",
+                transcript.params.ceremony,
+                transcript.params.threshold,
+                transcript.params.scrutateurs
+            ),
+        ));
+    }
     let keys = transcript.verify().map_err(|e| {
         dkg_failure(
             "dkg.transcript",
@@ -315,7 +344,7 @@ pub(crate) fn check_genesis(
             format!("contest {i} of the definition: {why}"),
         )
     })?;
-    let keys = bureau_keys(genesis)?;
+    let keys = bureau_keys(genesis, &definition)?;
     let params = ElectionParams::new(fingerprint, keys.election_key(), shapes).map_err(|e| {
         genesis_failure(
             "genesis.contest_shape",

@@ -25,7 +25,7 @@ use crate::count::{BoardFigures, BoardFiguresBuilder, Declarations, ElectionResu
 use crate::crypto::ballot::{Ballot, ContestChoice, ElectionParams};
 use crate::crypto::credential::Credential;
 use crate::crypto::decryption::PartialDecryption as CryptoPartial;
-use crate::crypto::dkg::{BureauKeys, DkgParams, TrusteeSecret, run_ceremony};
+use crate::crypto::dkg::{BureauKeys, TrusteeSecret, run_ceremony};
 use crate::crypto::domain;
 use crate::crypto::tally::{EncryptedTally as CryptoTally, TallyAccumulator};
 use crate::encoding::{Hash32, tagged_hash};
@@ -181,11 +181,9 @@ impl Fixture {
         let bat_pk = PublicKey::of(&batonnier);
         let scr_pk: Vec<PublicKey> = scrutateurs.iter().map(PublicKey::of).collect();
         let definition = definition(&spec, &bat_pk, &scr_pk);
-        let ceremony = tagged_hash(
-            "URNE-V1-test-ceremony",
-            &[definition.election_id.as_bytes()],
-        );
-        let dkg = DkgParams::new(ceremony, 3, 2)
+        // The ceremony of the definition's bureau, as `urne-tally keygen` runs it.
+        let dkg = crate::ceremony::Ceremony::of_election(&definition)
+            .params()
             .unwrap_or_else(|e| unreachable!("fixture ceremony parameters: {e}"));
         let (transcript, batonnier_secret, shares) =
             run_ceremony(&dkg, &mut rng).unwrap_or_else(|e| unreachable!("fixture ceremony: {e}"));

@@ -271,6 +271,18 @@ fn an_altered_key_ceremony_transcript_is_refused() {
 }
 
 #[test]
+fn a_key_ceremony_of_another_election_is_refused() {
+    // The transcript's ceremony id (its first 32 bytes) is not this definition's.
+    let mut f = Fixture::with_genesis(Spec::default(), |g| g.bureau.dkg_transcript[0] ^= 1);
+    let s = f.cast();
+    refused(
+        &verify_payloads(&f, &s.payloads, &Options::default()),
+        CheckId::Dkg,
+        "dkg.ceremony",
+    );
+}
+
+#[test]
 fn an_election_key_other_than_the_ceremony_s_is_refused() {
     let other = Point::mul_base(&Scalar::from(5u64)).compress().to_bytes();
     let mut f = Fixture::with_genesis(Spec::default(), |g| g.election_public_key = other);
