@@ -14,7 +14,8 @@
 //! - [`pv`]: the procès-verbal: what it states, its hash, its signatures, paper-count records;
 //! - [`keystore`]: a bureau member's key file, encrypted under a passphrase;
 //! - [`rules`]: the counting rules of décret n°91-1197, one file each, from counts to a
-//!   result that keeps every figure the procès-verbal prints.
+//!   result that keeps every figure the procès-verbal prints;
+//! - [`verify`]: the end-to-end verification of an election from its archive alone.
 #![forbid(unsafe_code)]
 
 pub mod archive;
@@ -28,3 +29,4 @@ pub mod keystore;
 pub mod model;
 pub mod pv;
 pub mod rules;
+pub mod verify;

@@ -1,13 +1,8 @@
+//! urne-verify: the observers' offline verifier (see the library for everything it does).
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Urne offline verifier.
-#[derive(Debug, Parser)]
-#[command(name = "urne-verify", version, about)]
-struct Cli {}
-
 fn main() -> ExitCode {
-    let _cli = Cli::parse();
-    ExitCode::SUCCESS
+    urne_verify::run(&urne_verify::Cli::parse())
 }
