@@ -4,13 +4,15 @@
 //! - [`credential`]: argon2id derivation of the ed25519 voting credential and the login token;
 //! - [`group`]: canonical encodings of Ristretto255 points and scalars, Fiat–Shamir challenges;
 //! - [`elgamal`]: exponential ElGamal ciphertexts under the election key;
-//! - [`proof_bit`], [`proof_range`]: the 0/1 proof per option and the `[0, max]` proof per contest;
+//! - [`proof_bit`], [`proof_range`]: the 0/1 proof per option and per blank, and the proof that a
+//!   contest is either blank or has 1 to `max` selections;
 //! - [`ballot`]: the encrypted, proven and signed ballot and its tracker;
 //! - [`proof_dlog`], [`proof_dleq`]: Schnorr and Chaum–Pedersen proofs;
 //! - [`dkg`]: the bureau's key generation (bâtonnier key + t-of-n scrutateurs' threshold key);
-//! - [`tally`]: the weighted homomorphic sum `Σ wᵢ·Cᵢ`;
+//! - [`tally`]: the weighted homomorphic sum `Σ wᵢ·Cᵢ` per contest (options and blank);
 //! - [`decryption`]: partial decryptions, their verification and combination;
-//! - [`dlog`]: the discrete logarithm of the decrypted counts (baby-step giant-step).
+//! - [`dlog`]: the discrete logarithm of the decrypted counts (baby-step giant-step, bounded per
+//!   contest by its total weight).
 //!
 //! Randomness is always a parameter (`&mut impl CryptoRng`): the core never reads OS randomness,
 //! so it builds for `wasm32-unknown-unknown` and tests are deterministic with seeded generators.

@@ -25,6 +25,7 @@ pub mod close;
 pub mod db;
 pub mod election;
 pub mod error;
+pub mod fixture;
 pub mod frtime;
 pub mod keys;
 pub mod server;

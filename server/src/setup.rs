@@ -79,7 +79,7 @@ pub struct RollLoaded {
 pub struct IssuedCode {
     /// The elector.
     pub cnbf: Cnbf,
-    /// « Maître Prénom Nom », for the letter.
+    /// « Prénom Nom » (print « Me » before it), for the letter.
     pub display_name: String,
     /// The personal confidential code.
     pub code: VoterCode,
@@ -227,7 +227,11 @@ pub async fn load_roll(db: &Db, election: &str, roll: &Roll) -> Result<RollLoade
         if !stored.is_empty() {
             with_rights += 1;
         }
-        rows.push((e.cnbf.to_string(), e.display_name(), rights_json(&stored)?));
+        rows.push((
+            e.cnbf.to_string(),
+            format!("{} {}", e.prenom.trim(), e.nom.trim()),
+            rights_json(&stored)?,
+        ));
     }
     let file = RollFile {
         barreau: roll.barreau().to_owned(),

@@ -16,13 +16,14 @@
 
 use super::CryptoError;
 use super::batch::BatchVerifier;
-use super::credential::{Credential, CredentialPublicKey};
+use super::credential::{Credential, CredentialPublicKey, verify_with};
 use super::domain;
 use super::elgamal::{Ciphertext, ElectionKey, EncryptionTables};
 use super::group::{Encoded, Scalar, TranscriptExt};
 use super::proof_bit::BitProof;
 use super::proof_range::{RangeProof, RangeWitness};
 use crate::encoding::{DecodeError, Hash32, Reader, Writer, tagged_hash};
+use ed25519_dalek::VerifyingKey;
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use std::sync::{Arc, OnceLock};
@@ -224,11 +225,6 @@ impl ContestBallot {
             .map(EncryptedChoice::ciphertext)
             .collect()
     }
-    fn sum(&self) -> Ciphertext {
-        self.choices
-            .iter()
-            .fold(Ciphertext::zero(), |acc, c| acc + c.ciphertext())
-    }
 }
 
 /// An elector's ballot.
@@ -236,6 +232,8 @@ impl ContestBallot {
 pub struct Ballot {
     election: Hash32,
     credential: CredentialPublicKey,
+    /// `credential` decompressed (at decoding or from the signing key).
+    credential_key: VerifyingKey,
     contests: Vec<ContestBallot>,
     signature: [u8; 64],
 }
@@ -400,6 +398,7 @@ impl Ballot {
         let mut ballot = Ballot {
             election: params.fingerprint,
             credential: pk,
+            credential_key: credential.verifying_key(),
             contests,
             signature: [0; 64],
         };
@@ -479,7 +478,8 @@ impl Ballot {
             });
         }
         let election = Hash32(r.fixed("ballot.election")?);
-        let credential = CredentialPublicKey::read(&mut r, "ballot.credential")?;
+        let (credential, credential_key) =
+            CredentialPublicKey::read_verifying(&mut r, "ballot.credential")?;
         let at = r.position();
         let n = r.len("ballot.contests")?;
         if n == 0 {
@@ -535,6 +535,7 @@ impl Ballot {
         Ok(Ballot {
             election,
             credential,
+            credential_key,
             contests,
             signature,
         })
@@ -603,8 +604,11 @@ impl Ballot {
         let unsigned = bytes
             .get(..bytes.len().saturating_sub(64))
             .unwrap_or_default();
-        self.credential
-            .verify(&signed_message(unsigned).0, &self.signature)?;
+        verify_with(
+            &self.credential_key,
+            &signed_message(unsigned).0,
+            &self.signature,
+        )?;
         let mut batch = BatchVerifier::new(seed);
         for (c, shape) in self.contests.iter().zip(shapes) {
             let ci = c.contest;
@@ -620,30 +624,38 @@ impl Ballot {
                 c.choices.iter().map(|ch| (ch.alpha, ch.beta)),
                 (c.blank.alpha, c.blank.beta),
             );
+            // Every ciphertext enters the batch once, with the sum of its coefficients in its
+            // 0/1 proof and in the range proof (docs/protocol.md §5.6).
+            let mut coefficients = Vec::with_capacity(c.choices.len());
             for (j, ch) in c.choices.iter().enumerate() {
                 let mut t = base.clone();
                 t.u32(b"option", j as u32);
-                ch.proof
-                    .verify(&mut t, &ch.ciphertext(), &mut batch)
+                let k = ch
+                    .proof
+                    .verify_deferred(&mut t, &mut batch)
                     .map_err(|e| CryptoError::invalid(format!("scrutin {ci}, choix {j} : {e}")))?;
+                coefficients.push(k);
             }
             let mut t = base.clone();
             t.u32(b"blank", shape.options);
-            c.blank
+            let kb = c
+                .blank
                 .proof
-                .verify(&mut t, &c.blank.ciphertext(), &mut batch)
+                .verify_deferred(&mut t, &mut batch)
                 .map_err(|e| CryptoError::invalid(format!("scrutin {ci}, blanc : {e}")))?;
             let mut t = base;
             t.u32(b"range", shape.max);
-            c.range
-                .verify(
-                    &mut t,
-                    &c.blank.ciphertext(),
-                    &c.sum(),
-                    shape.max,
-                    &mut batch,
-                )
+            let kr = c
+                .range
+                .verify_deferred(&mut t, shape.max, &mut batch)
                 .map_err(|e| CryptoError::invalid(format!("scrutin {ci} : {e}")))?;
+            let m = Scalar::from(shape.max);
+            batch.push(kb.alpha + m * kr.alpha, c.blank.alpha.point);
+            batch.push(kb.beta + m * kr.beta, c.blank.beta.point);
+            for (ch, k) in c.choices.iter().zip(coefficients) {
+                batch.push(k.alpha + kr.alpha, ch.alpha.point);
+                batch.push(k.beta + kr.beta, ch.beta.point);
+            }
         }
         Ok(batch)
     }
@@ -665,7 +677,7 @@ pub struct BallotRejected {
 }
 
 /// Ballots per multiscalar multiplication in [`verify_ballots`].
-pub const BATCH_SIZE: usize = 32;
+pub const BATCH_SIZE: usize = 64;
 
 /// A ballot to verify with the contest indices of its credential's rights.
 pub type BallotWithRights<'a> = (&'a Ballot, &'a [u32]);
@@ -871,6 +883,7 @@ pub(crate) mod tests {
         let mut b = Ballot {
             election: params.fingerprint,
             credential: pk,
+            credential_key: cred.verifying_key(),
             contests: vec![ContestBallot {
                 contest,
                 max: shape.max,
@@ -1122,6 +1135,7 @@ pub(crate) mod tests {
         let b = Ballot::prepare(&params, &alice, &choices(&[(0, &[1])]), &mut rng).unwrap();
         let mut stolen = b.clone();
         stolen.credential = mallory.public_key();
+        stolen.credential_key = mallory.verifying_key();
         // Without re-signing the signature fails; re-signed by Mallory, the proofs fail.
         let err = stolen.verify(&params, &[0]).unwrap_err();
         assert!(err.to_string().contains("signature"), "{err}");

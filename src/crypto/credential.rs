@@ -47,15 +47,23 @@ impl std::fmt::Debug for CredentialPublicKey {
 impl CredentialPublicKey {
     /// Validates 32 bytes: a canonical encoding of an ed25519 point that is not of small order.
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, String> {
-        let vk = VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| "clé publique ed25519 invalide".to_owned())?;
-        if vk.is_weak() {
-            return Err("clé publique ed25519 d'ordre faible".to_owned());
-        }
-        if vk.to_edwards().compress().to_bytes() != bytes {
-            return Err("clé publique ed25519 non canonique".to_owned());
-        }
-        Ok(CredentialPublicKey(bytes))
+        verifying_key(&bytes).map(|_| CredentialPublicKey(bytes))
+    }
+
+    /// Reads and validates a key, also returning its decompressed form (a ballot's signature is
+    /// then checked without decompressing the key again).
+    pub(crate) fn read_verifying(
+        r: &mut Reader<'_>,
+        field: &str,
+    ) -> Result<(Self, VerifyingKey), DecodeError> {
+        let start = r.position();
+        let bytes: [u8; 32] = r.fixed(field)?;
+        let vk = verifying_key(&bytes).map_err(|reason| DecodeError {
+            field: field.to_owned(),
+            offset: start,
+            reason,
+        })?;
+        Ok((CredentialPublicKey(bytes), vk))
     }
 
     /// Reads and validates a key from a canonical encoding.
@@ -94,6 +102,34 @@ impl CredentialPublicKey {
         vk.verify_strict(message, &Signature::from_bytes(signature))
             .map_err(|_| CryptoError::invalid("signature du justificatif"))
     }
+}
+
+/// The decompressed key of 32 bytes that are a canonical encoding of an ed25519 point of large
+/// order (docs/protocol.md §3).
+fn verifying_key(bytes: &[u8; 32]) -> Result<VerifyingKey, String> {
+    // Canonical iff y < p = 2^255 − 19 (the sign bit is free: the only points with x = 0 are of
+    // small order, refused below). Checked on the bytes, which spares re-compressing the point.
+    let mut y = *bytes;
+    y[31] &= 0x7f;
+    if y[31] == 0x7f && y[1..31].iter().all(|b| *b == 0xff) && y[0] >= 0xed {
+        return Err("clé publique ed25519 non canonique".to_owned());
+    }
+    let vk =
+        VerifyingKey::from_bytes(bytes).map_err(|_| "clé publique ed25519 invalide".to_owned())?;
+    if vk.is_weak() {
+        return Err("clé publique ed25519 d'ordre faible".to_owned());
+    }
+    Ok(vk)
+}
+
+/// `verify_strict` of `signature` over `message` with an already decompressed key.
+pub(crate) fn verify_with(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8; 64],
+) -> Result<(), CryptoError> {
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .map_err(|_| CryptoError::invalid("signature du justificatif"))
 }
 
 /// The login token (32 bytes) the browser sends instead of the code. Zeroized on drop.
@@ -181,6 +217,11 @@ impl Credential {
         out
     }
 
+    /// The decompressed public key.
+    pub(crate) fn verifying_key(&self) -> VerifyingKey {
+        self.signing.verifying_key()
+    }
+
     /// The public key registered on the board.
     pub fn public_key(&self) -> CredentialPublicKey {
         CredentialPublicKey(self.signing.verifying_key().to_bytes())
@@ -240,6 +281,16 @@ mod tests {
         assert!(CredentialPublicKey::from_bytes(noncanon).is_err());
         let err = CredentialPublicKey::decode(&id).unwrap_err();
         assert_eq!(err.field, "credential");
+        let real = Credential::from_secret_bytes(&[3; 64]).public_key();
+        assert!(CredentialPublicKey::from_bytes(real.0).is_ok());
+        // Every y in [p, 2^255) is refused as non-canonical, before any decompression.
+        for low in 0xedu8..=0xff {
+            let mut b = [0xffu8; 32];
+            b[31] = 0x7f;
+            b[0] = low;
+            let err = CredentialPublicKey::from_bytes(b).unwrap_err();
+            assert!(err.contains("non canonique"), "{low:#x}: {err}");
+        }
     }
 
     #[test]

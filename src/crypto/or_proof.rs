@@ -13,26 +13,25 @@
 //! Verifier: `c_{K−1} = c − Σ_{j<K−1} cⱼ` and, for every `j`, `zⱼ·G = aⱼ + cⱼ·α` and
 //! `zⱼ·Y = bⱼ + cⱼ·(β − j·G)`.
 //!
-//! The ciphertext of the statement is given to the verifier as a [`Statement`], a linear
-//! combination `Σ sᵢ·Cᵢ − shift·(0, G)` of ciphertexts: the range proof of a contest is about
-//! `m·blank + Σ options − (0, G)`, and its terms go straight into the batch's multiscalar
-//! multiplication instead of being computed point by point.
+//! The verifier does not need the statement's ciphertext `(α, β)` itself: it returns the
+//! coefficients with which `α` and `β` enter the batch, so that a caller whose statement is a
+//! combination of ciphertexts (the range proof is about `m·blank + Σ options − (0, G)`) adds each
+//! ciphertext once, with the sum of its coefficients over all the proofs that use it. The
+//! constant `− shift·(0, G)` of such a statement is folded into the `G` term.
 
 use super::batch::BatchVerifier;
-use super::elgamal::{Ciphertext, EncryptionTables};
+use super::elgamal::EncryptionTables;
 use super::group::{Encoded, Scalar, TranscriptExt, read_scalar, write_scalar};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-/// The ciphertext a disjunctive proof is about: `Σ sᵢ·Cᵢ − shift·(0, G)`.
+/// How the statement's ciphertext `(α, β)` enters the batch: `alpha·α + beta·β`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Statement<'a> {
-    /// `(sᵢ, Cᵢ)`.
-    pub terms: &'a [(Scalar, Ciphertext)],
-    /// Subtracted from the plaintext.
-    pub shift: u64,
+pub(crate) struct Coefficients {
+    pub alpha: Scalar,
+    pub beta: Scalar,
 }
 
 /// A proof that a ciphertext encrypts one of `0..K`.
@@ -90,20 +89,21 @@ impl OrProof {
         }
     }
 
-    /// Checks the challenge sum and adds the branch equations to `batch`. `statement` is the
-    /// ciphertext the proof is about.
+    /// Checks the shape, derives the challenge and adds the branch equations to `batch`, except
+    /// the terms in the statement's ciphertext `(α, β) − shift·(0, G)`: the caller adds
+    /// `alpha·α + beta·β` with the returned coefficients. `None` if the proof is malformed.
     pub fn verify(
         &self,
         transcript: &mut Transcript,
-        statement: Statement<'_>,
         k: usize,
+        shift: u64,
         batch: &mut BatchVerifier,
-    ) -> bool {
+    ) -> Option<Coefficients> {
         if self.commitments.len() != k
             || self.responses.len() != k
             || self.challenges.len() + 1 != k
         {
-            return false;
+            return None;
         }
         for (a, b) in &self.commitments {
             transcript.compressed(b"a", &a.bytes);
@@ -119,20 +119,19 @@ impl OrProof {
             let (a, b) = &self.commitments[j];
             let r1 = batch.weight();
             let r2 = batch.weight();
-            // r1·(zⱼG − aⱼ − cⱼα) + r2·(zⱼY − bⱼ − cⱼβ + cⱼ·(j + shift)·G) = 0, with
-            // α = Σ sᵢαᵢ and β = Σ sᵢβᵢ (the shift is the statement's `− shift·G`).
-            batch.add_g(r1 * zj + r2 * cj * Scalar::from(j as u64 + statement.shift));
+            // r1·(zⱼG − aⱼ − cⱼα) + r2·(zⱼY − bⱼ − cⱼβ + cⱼ·(j + shift)·G) = 0 (the statement's
+            // ciphertext is (α, β − shift·G)).
+            batch.add_g(r1 * zj + r2 * cj * Scalar::from(j as u64 + shift));
             batch.add_y(r2 * zj);
             batch.push(-r1, a.point);
             batch.push(-r2, b.point);
             alpha_coef -= r1 * cj;
             beta_coef -= r2 * cj;
         }
-        for (s, ct) in statement.terms {
-            batch.push(alpha_coef * s, ct.alpha);
-            batch.push(beta_coef * s, ct.beta);
-        }
-        true
+        Some(Coefficients {
+            alpha: alpha_coef,
+            beta: beta_coef,
+        })
     }
 
     pub fn write(&self, w: &mut Writer) {

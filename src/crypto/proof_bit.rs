@@ -10,7 +10,7 @@ use super::CryptoError;
 use super::batch::BatchVerifier;
 use super::elgamal::{Ciphertext, EncryptionTables};
 use super::group::Scalar;
-use super::or_proof::{OrProof, Statement};
+use super::or_proof::{Coefficients, OrProof};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
@@ -41,22 +41,30 @@ impl BitProof {
         ))
     }
 
-    /// Checks the challenges and adds the equations to `batch` (checked by `batch.verify`).
+    /// Checks the challenges and adds the equations about `ct` to `batch` (checked by
+    /// `batch.verify`).
     pub fn verify(
         &self,
         transcript: &mut Transcript,
         ct: &Ciphertext,
         batch: &mut BatchVerifier,
     ) -> Result<(), CryptoError> {
-        let statement = Statement {
-            terms: &[(Scalar::ONE, *ct)],
-            shift: 0,
-        };
-        if self.0.verify(transcript, statement, 2, batch) {
-            Ok(())
-        } else {
-            Err(CryptoError::invalid("preuve 0/1 mal formée"))
-        }
+        let k = self.verify_deferred(transcript, batch)?;
+        batch.push(k.alpha, ct.alpha);
+        batch.push(k.beta, ct.beta);
+        Ok(())
+    }
+
+    /// As [`Self::verify`], but leaves the ciphertext's terms to the caller, who adds them with
+    /// the returned coefficients (once per ciphertext for all the proofs about it).
+    pub(crate) fn verify_deferred(
+        &self,
+        transcript: &mut Transcript,
+        batch: &mut BatchVerifier,
+    ) -> Result<Coefficients, CryptoError> {
+        self.0
+            .verify(transcript, 2, 0, batch)
+            .ok_or_else(|| CryptoError::invalid("preuve 0/1 mal formée"))
     }
 
     /// Appends the 224 bytes.

@@ -16,7 +16,7 @@ use super::CryptoError;
 use super::batch::BatchVerifier;
 use super::elgamal::{Ciphertext, EncryptionTables};
 use super::group::Scalar;
-use super::or_proof::{OrProof, Statement};
+use super::or_proof::{Coefficients, OrProof};
 use crate::encoding::{DecodeError, Reader, Writer};
 use merlin::Transcript;
 use rand_core::CryptoRng;
@@ -92,16 +92,30 @@ impl RangeProof {
         max: u32,
         batch: &mut BatchVerifier,
     ) -> Result<(), CryptoError> {
-        let terms = [(Scalar::from(max), *blank), (Scalar::ONE, *options)];
-        let statement = Statement {
-            terms: &terms,
-            shift: 1,
-        };
-        if max > 0 && self.0.verify(transcript, statement, max as usize, batch) {
-            Ok(())
-        } else {
-            Err(CryptoError::invalid("preuve d'intervalle mal formée"))
+        let k = self.verify_deferred(transcript, max, batch)?;
+        let m = Scalar::from(max);
+        batch.push(k.alpha * m, blank.alpha);
+        batch.push(k.beta * m, blank.beta);
+        batch.push(k.alpha, options.alpha);
+        batch.push(k.beta, options.beta);
+        Ok(())
+    }
+
+    /// As [`Self::verify`], but leaves the ciphertexts' terms to the caller: with the returned
+    /// coefficients `(a, b)`, it adds `m·a·α_b + m·b·β_b` for the blank and `a·α_o + b·β_o` for every
+    /// option (the `− (0, G)` is already in the batch).
+    pub(crate) fn verify_deferred(
+        &self,
+        transcript: &mut Transcript,
+        max: u32,
+        batch: &mut BatchVerifier,
+    ) -> Result<Coefficients, CryptoError> {
+        if max == 0 {
+            return Err(CryptoError::invalid("preuve d'intervalle mal formée"));
         }
+        self.0
+            .verify(transcript, max as usize, 1, batch)
+            .ok_or_else(|| CryptoError::invalid("preuve d'intervalle mal formée"))
     }
 
     /// Appends the proof.

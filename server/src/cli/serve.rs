@@ -92,7 +92,15 @@ impl ServeArgs {
 
     /// Runs the server until SIGINT/SIGTERM.
     pub async fn run(&self) -> anyhow::Result<()> {
-        std::fs::create_dir_all(&self.data)?;
+        if !self.data.exists() {
+            std::fs::create_dir_all(&self.data)?;
+            // The database holds the émargement and the login tokens' hashes: owner only.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&self.data, std::fs::Permissions::from_mode(0o700))?;
+            }
+        }
         let running = crate::server::start(self.config(), true).await?;
         println!("Urne écoute sur http://{}", running.addr);
         running.wait().await?;

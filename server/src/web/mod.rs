@@ -112,6 +112,8 @@ pub struct Inner {
     pub appender: Appender,
     /// Configuration.
     pub config: WebConfig,
+    /// Candidates' names of sealed elections (the roll cannot change after the seal).
+    pub(crate) names: pages::NameCache,
     cookie_key: Zeroizing<[u8; 32]>,
 }
 
@@ -148,6 +150,7 @@ impl AppState {
             elections,
             appender,
             config,
+            names: pages::NameCache::default(),
             cookie_key,
         }))
     }
@@ -167,13 +170,9 @@ fn static_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLaye
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-fn limited<K: tower_governor::key_extractor::KeyExtractor>(
-    router: Router<AppState>,
-    limit: RateLimit,
-    key: K,
-) -> Router<AppState>
+fn limited<K>(router: Router<AppState>, limit: RateLimit, key: K) -> Router<AppState>
 where
-    K: Send + Sync + 'static,
+    K: tower_governor::key_extractor::KeyExtractor + Send + Sync + 'static,
     K::Key: Send + Sync + 'static,
 {
     let mut builder = GovernorConfigBuilder::default().key_extractor(key);

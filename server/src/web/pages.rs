@@ -38,6 +38,7 @@ struct MessagePage {
     title: String,
     message: String,
     link: Option<(String, String)>,
+    logout: Option<(String, String)>,
 }
 
 /// A page saying `message`.
@@ -52,8 +53,31 @@ pub fn message(
             title: title.to_owned(),
             message: message.to_owned(),
             link,
+            logout: None,
         },
         status,
+    )
+}
+
+/// A page saying `message` to a logged-in elector (with the logout form).
+fn session_message(
+    state: &AppState,
+    s: &session::Session,
+    title: &str,
+    message: &str,
+    link: Option<(String, String)>,
+) -> Response {
+    render(
+        &MessagePage {
+            title: title.to_owned(),
+            message: message.to_owned(),
+            link,
+            logout: Some((
+                format!("/elections/{}/deconnexion", s.election),
+                s.csrf(state),
+            )),
+        },
+        StatusCode::OK,
     )
 }
 
@@ -220,8 +244,24 @@ fn maitre(names: &HashMap<String, String>, cnbf: &Cnbf) -> String {
     )
 }
 
-/// The names of the candidates: « Prénom Nom » from the roll and the external candidates.
-async fn candidate_names(state: &AppState, def: &Election) -> Result<HashMap<String, String>> {
+/// Candidates' names per sealed election.
+pub(crate) type NameCache =
+    std::sync::RwLock<HashMap<String, std::sync::Arc<HashMap<String, String>>>>;
+
+/// The names of the candidates: « Prénom Nom » from the roll and the external candidates, read
+/// once per sealed election.
+async fn candidate_names(
+    state: &AppState,
+    def: &Election,
+) -> Result<std::sync::Arc<HashMap<String, String>>> {
+    if let Some(n) = state
+        .names
+        .read()
+        .ok()
+        .and_then(|m| m.get(&def.election_id).cloned())
+    {
+        return Ok(n);
+    }
     let mut names = HashMap::new();
     for e in &def.external_candidates {
         names.insert(e.cnbf.to_string(), format!("{} {}", e.prenom, e.nom));
@@ -234,6 +274,10 @@ async fn candidate_names(state: &AppState, def: &Election) -> Result<HashMap<Str
                 }
             }
         }
+    }
+    let names = std::sync::Arc::new(names);
+    if let Ok(mut m) = state.names.write() {
+        m.insert(def.election_id.clone(), names.clone());
     }
     Ok(names)
 }
@@ -380,8 +424,9 @@ pub async fn ballot(
                 Error::NotFound("Aucune procuration n'est enregistrée à votre nom.".into())
             })?;
             if p.mandant_voted {
-                return Ok(message(
-                    StatusCode::OK,
+                return Ok(session_message(
+                    &state,
+                    &s,
                     "Procuration sans objet",
                     &format!(
                         "Me {} a voté personnellement : la procuration ne peut plus être utilisée.",
@@ -399,11 +444,24 @@ pub async fn ballot(
         } else {
             (me.rights.clone(), None, me.credential, None)
         };
-        if let Some(c) = credential
-            && crate::ballots::credential_state(&state.db, &id, &c)
-                .await?
-                .is_some_and(|c| c.voted_height.is_some())
-        {
+        let cred_state = match credential {
+            Some(c) => crate::ballots::credential_state(&state.db, &id, &c).await?,
+            None => None,
+        };
+        if !q.proxy() && cred_state.as_ref().is_some_and(|c| c.revoked && c.voted_height.is_none()) {
+            return Ok(session_message(
+                &state,
+                &s,
+                "Procuration donnée",
+                if me.voted_by_proxy {
+                    "Votre mandataire a déjà voté pour vous au titre de votre procuration."
+                } else {
+                    "Vous avez donné procuration : seul votre mandataire peut voter pour vous."
+                },
+                None,
+            ));
+        }
+        if cred_state.as_ref().is_some_and(|c| c.voted_height.is_some()) {
             let to = if q.proxy() {
                 format!("/elections/{id}/recepisse?procuration=1")
             } else {
@@ -412,8 +470,9 @@ pub async fn ballot(
             return Ok(Redirect::to(&to).into_response());
         }
         if !q.proxy() && me.voted_by_proxy {
-            return Ok(message(
-                StatusCode::OK,
+            return Ok(session_message(
+                &state,
+                &s,
                 "Vote déjà exprimé",
                 "Votre mandataire a déjà voté pour vous au titre de votre procuration.",
                 None,
@@ -422,8 +481,9 @@ pub async fn ballot(
         match summary.state {
             VoteState::Ouvert => {}
             VoteState::AVenir => {
-                return Ok(message(
-                    StatusCode::OK,
+                return Ok(session_message(
+                    &state,
+                    &s,
                     "Vote à venir",
                     &format!(
                         "Le vote n'est pas encore ouvert : il ouvrira le {} (heure de Paris).",
@@ -433,8 +493,9 @@ pub async fn ballot(
                 ));
             }
             _ => {
-                return Ok(message(
-                    StatusCode::OK,
+                return Ok(session_message(
+                    &state,
+                    &s,
                     "Vote clos",
                     "Le vote est clos : aucun bulletin ne peut plus être déposé.",
                     Some(("/".into(), "Retour à l'accueil".into())),
@@ -442,8 +503,9 @@ pub async fn ballot(
             }
         }
         if rights.is_empty() {
-            return Ok(message(
-                StatusCode::OK,
+            return Ok(session_message(
+                &state,
+                &s,
                 "Aucun scrutin",
                 "Vous n'avez de droit de vote dans aucun scrutin de cette élection.",
                 None,

@@ -123,7 +123,7 @@ pub async fn create(state: &AppState, election: &str, cnbf: &str) -> Result<Stri
     .execute(state.db.write())
     .await?;
     // Expired sessions go now and then (not on every login).
-    if t % 16 == 0 {
+    if t.is_multiple_of(16) {
         sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
             .bind(i(t))
             .execute(state.db.write())

@@ -36,7 +36,7 @@ pub const LOGIN_FAILED: &str = "Numéro CNBF ou code personnel incorrect. Vérif
 pub struct ElectorView {
     /// CNBF number.
     pub cnbf: String,
-    /// « Nom Prénom ».
+    /// « Prénom Nom ».
     pub display_name: String,
     /// Rights in this election.
     pub rights: Vec<StoredRight>,
@@ -217,14 +217,16 @@ pub async fn login(
         tracing::info!(election = %id, "connexion refusée (code incorrect)");
         return Err(fail());
     }
-    sqlx::query(
-        "UPDATE electors SET failed_logins = 0, locked_until = NULL \
-         WHERE election_id = $1 AND cnbf = $2",
-    )
-    .bind(&id)
-    .bind(cnbf.as_str())
-    .execute(state.db.write())
-    .await?;
+    if row.try_get::<i64, _>("failed_logins")? != 0 {
+        sqlx::query(
+            "UPDATE electors SET failed_logins = 0, locked_until = NULL \
+             WHERE election_id = $1 AND cnbf = $2",
+        )
+        .bind(&id)
+        .bind(cnbf.as_str())
+        .execute(state.db.write())
+        .await?;
+    }
     let value = session::create(&state, &id, cnbf.as_str()).await?;
     tracing::info!(election = %id, "électeur connecté");
     let mut r =
