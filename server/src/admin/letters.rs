@@ -70,20 +70,18 @@ pub fn subject(ctx: &LetterContext) -> String {
     )
 }
 
-fn intro(ctx: &LetterContext, l: &Letter) -> String {
+fn intro(l: &Letter) -> String {
     if l.reissue {
         format!(
             "À votre demande, l'ordre vous adresse un nouveau code personnel et confidentiel pour \
-             le vote par voie électronique ({}). Votre précédent code est révoqué : il ne permet \
-             plus de voter.",
-            ctx.election_label
+             le vote par voie électronique. Votre précédent code est révoqué : il ne permet plus \
+             de voter."
         )
     } else {
         format!(
             "En application de l'article 28 du décret n° 91-1197 du 27 novembre 1991, l'ordre \
              porte à votre connaissance les modalités pratiques du scrutin et vous adresse votre \
-             code personnel et confidentiel pour le vote par voie électronique ({}).",
-            ctx.election_label
+             code personnel et confidentiel pour le vote par voie électronique."
         )
     }
 }
@@ -136,7 +134,7 @@ pub fn text(ctx: &LetterContext, l: &Letter) -> zeroize::Zeroizing<String> {
     if ctx.is_test {
         s.push_str("SCRUTIN À BLANC — ESSAI SANS VALEUR\n\n");
     }
-    s.push_str(&format!("{},\n\n{}\n\n", l.addressee, intro(ctx, l)));
+    s.push_str(&format!("{},\n\n{}\n\n", l.addressee, intro(l)));
     s.push_str(&format!("Votre numéro CNBF : {}\n", l.cnbf));
     s.push_str(&format!(
         "Votre code personnel et confidentiel : {}\n\n",
@@ -281,7 +279,7 @@ fn page_of(doc: &Document, ctx: &LetterContext, l: &Letter) -> Page {
         10.0,
         Style::Regular,
         4.8,
-        &intro(ctx, l),
+        &intro(l),
     );
     // The code, framed.
     y += 2.0;
@@ -348,27 +346,27 @@ fn page_of(doc: &Document, ctx: &LetterContext, l: &Letter) -> Page {
                         pas même à l'ordre ou à votre mandataire.";
     let reserve = 16.0;
     'outer: for (k, m) in modalites(ctx).iter().enumerate() {
-        let lines = f.wrap(Style::Regular, 9.0, RIGHT - LEFT - 6.0, m);
+        let lines = f.wrap(Style::Regular, 8.5, RIGHT - LEFT - 6.0, m);
         for (j, line) in lines.iter().enumerate() {
             if y > BOTTOM - reserve {
-                p.text(LEFT + 6.0, y, 9.0, Style::Regular, Align::Left, "[…]");
-                y += 4.3;
+                p.text(LEFT + 6.0, y, 8.5, Style::Regular, Align::Left, "[…]");
+                y += 3.9;
                 break 'outer;
             }
             if j == 0 {
                 p.text(
                     LEFT,
                     y,
-                    9.0,
+                    8.5,
                     Style::Regular,
                     Align::Left,
                     &format!("{}.", k + 1),
                 );
             }
-            p.text(LEFT + 6.0, y, 9.0, Style::Regular, Align::Left, line);
-            y += 4.3;
+            p.text(LEFT + 6.0, y, 8.5, Style::Regular, Align::Left, line);
+            y += 3.9;
         }
-        y += 1.0;
+        y += 0.8;
     }
     y = y.max(BOTTOM - reserve + 2.0);
     y = p.paragraph(LEFT, y, RIGHT - LEFT, 9.0, Style::Bold, 4.3, closing_note);
