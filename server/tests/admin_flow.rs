@@ -19,8 +19,8 @@ use common::{Backend, Voter, booth_params, make_ballot, spawn_app};
 use reqwest::StatusCode;
 use urne::archive::{ArchiveReader, ArchiveWriter};
 use urne::board::{
-    Chain, ChainChecker, Event, PartialDecryption as PartialEvent, Payload,
-    ProxyCredential, PublicKey, ResultEvent, Seal,
+    Chain, ChainChecker, Event, PartialDecryption as PartialEvent, Payload, ProxyCredential,
+    PublicKey, ResultEvent, Seal,
 };
 use urne::count::{BoardFiguresBuilder, Declarations, InternetCounts, compute};
 use urne::crypto::code::VoterCode;
@@ -198,7 +198,9 @@ async fn from_an_empty_database_to_an_open_election_where_electors_vote_with_the
     let fp = Hash32::from_hex(v["data"]["fingerprint"].as_str().unwrap()).unwrap();
 
     // The genesis as urne-tally sign-genesis reads it: an archive of one event.
-    let r = sec.get(&format!("/admin/elections/{id}/archive.urne")).await;
+    let r = sec
+        .get(&format!("/admin/elections/{id}/archive.urne"))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = r.bytes().await.unwrap().to_vec();
     let mut reader = ArchiveReader::new(&bytes[..]).unwrap();
@@ -308,13 +310,20 @@ async fn from_an_empty_database_to_an_open_election_where_electors_vote_with_the
     assert_eq!(t["proxies_activated"], 1);
     assert_eq!(t["contests"][0]["votants"], 5);
     // The émargement shows who voted, and how.
-    let r = sec.get(&format!("/admin/elections/{id}/emargement.csv")).await;
+    let r = sec
+        .get(&format!("/admin/elections/{id}/emargement.csv"))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let csv = r.text().await.unwrap();
     let faure = csv.lines().find(|l| l.starts_with("40333;")).unwrap();
-    assert!(faure.contains(";oui;") && faure.contains(";procuration;"), "{faure}");
+    assert!(
+        faure.contains(";oui;") && faure.contains(";procuration;"),
+        "{faure}"
+    );
     assert!(faure.ends_with(";non;"), "{faure}");
-    let r = sec.get(&format!("/admin/elections/{id}/emargement.pdf")).await;
+    let r = sec
+        .get(&format!("/admin/elections/{id}/emargement.pdf"))
+        .await;
     let em = pdf_text(&r.bytes().await.unwrap());
     assert!(em.contains("Liste d'émargement"), "{em}");
     assert!(em.contains("ne peut plus voter"), "{em}");
@@ -329,9 +338,13 @@ async fn from_an_empty_database_to_an_open_election_where_electors_vote_with_the
     assert_eq!(s, StatusCode::OK, "{v}");
 
     // The bureau counts offline (what urne-tally decrypt and result do).
-    let r = sec.get(&format!("/admin/elections/{id}/archive.urne")).await;
+    let r = sec
+        .get(&format!("/admin/elections/{id}/archive.urne"))
+        .await;
     let archive = r.bytes().await.unwrap().to_vec();
-    let (_, decl) = sec.get_json(&format!("/admin/elections/{id}/incidents.json")).await;
+    let (_, decl) = sec
+        .get_json(&format!("/admin/elections/{id}/incidents.json"))
+        .await;
     assert_eq!(decl["format"], "urne-incidents-1");
     assert_eq!(decl["incidents"][0]["kind"], "derogation15_jours");
     assert!(
@@ -341,7 +354,9 @@ async fn from_an_empty_database_to_an_open_election_where_electors_vote_with_the
             .contains("motif : élection partielle urgente après démission"),
         "{decl}"
     );
-    let r = sec.get(&format!("/admin/elections/{id}/candidatures.json")).await;
+    let r = sec
+        .get(&format!("/admin/elections/{id}/candidatures.json"))
+        .await;
     let candidates: serde_json::Value = r.json().await.unwrap();
     assert_eq!(candidates["format"], "urne-candidatures-1");
     let (extended, pv) = count_offline(&mut bureau, &archive, &decl, &candidates);
@@ -387,9 +402,7 @@ async fn from_an_empty_database_to_an_open_election_where_electors_vote_with_the
     );
 
     // Every step is in the audit log, refusals included.
-    let (_, log) = sec
-        .get_json(&format!("/admin/journal?election={id}"))
-        .await;
+    let (_, log) = sec.get_json(&format!("/admin/journal?election={id}")).await;
     let actions: Vec<(String, String)> = log
         .as_array()
         .unwrap()

@@ -272,15 +272,7 @@ fn page_of(doc: &Document, ctx: &LetterContext, l: &Letter) -> Page {
     y += 9.0;
     p.text(LEFT, y, 10.0, Style::Regular, Align::Left, "Maître,");
     y += 6.0;
-    y = p.paragraph(
-        LEFT,
-        y,
-        RIGHT - LEFT,
-        10.0,
-        Style::Regular,
-        4.8,
-        &intro(l),
-    );
+    y = p.paragraph(LEFT, y, RIGHT - LEFT, 10.0, Style::Regular, 4.8, &intro(l));
     // The code, framed.
     y += 2.0;
     let top = y;

@@ -18,8 +18,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use urne::ceremony::{Ceremony, DkgMessage, Step, encode_complaints};
 use urne::crypto::dkg::{
-    Complaint, TransportSecret, TrusteeSecret, batonnier_keygen, deal,
-    open_share, transport_keygen,
+    Complaint, TransportSecret, TrusteeSecret, batonnier_keygen, deal, open_share, transport_keygen,
 };
 use urne::model::{Bureau, BureauMember, Election, PublicKeyBytes};
 use urne_server::admin::{Actor, Admin};
@@ -132,7 +131,11 @@ impl StaffClient {
     /// Logs in (JSON answers).
     pub async fn login(app: &TestApp, login: &str, password: &str) -> StaffClient {
         let r = post_login(app, login, password).await;
-        assert_eq!(r.status(), StatusCode::OK, "connexion d'administration refusée");
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "connexion d'administration refusée"
+        );
         let cookie = set_cookie(&r, "urne_admin").expect("cookie de session");
         let v: Value = r.json().await.unwrap();
         StaffClient {
@@ -185,7 +188,11 @@ impl StaffClient {
     }
 
     /// `POST` of a form, the page answered (HTML).
-    pub async fn post_form_html(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    pub async fn post_form_html(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
         let mut f: Vec<(&str, &str)> = fields.to_vec();
         f.push(("csrf", &self.csrf));
         let r = self
@@ -374,8 +381,7 @@ impl TestBureau {
 /// `bureau`, the ids given, its candidacies removed (they are imported from the sample CSV), and
 /// the vote from `opening_in` to `closing_in` seconds from now.
 pub fn valence(id: &str, bureau: &TestBureau, opening_in: i64, closing_in: i64) -> Election {
-    let mut e: Election =
-        serde_json::from_slice(&sample("tests/elections/valence.json")).unwrap();
+    let mut e: Election = serde_json::from_slice(&sample("tests/elections/valence.json")).unwrap();
     e.election_id = id.to_owned();
     e.campaign_id = format!("{id}-campagne");
     e.bureau = bureau.definition();
@@ -418,7 +424,11 @@ pub fn codes_of_letters(text: &str) -> Vec<(String, String)> {
             let cnbf = page
                 .split("Votre numéro CNBF : ")
                 .nth(1)
-                .map(|s| s.chars().take_while(char::is_ascii_digit).collect::<String>())
+                .map(|s| {
+                    s.chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                })
                 .expect("numéro CNBF dans le courrier");
             let code = page
                 .split_whitespace()
