@@ -17,16 +17,17 @@
 //! u8   version = 1
 //! [32] ed25519 seed (RFC 8032 secret key)
 //! u8   ceremony stage: 0 none, 1 bâtonnier, 2 scrutateur
-//!   1: [32] ceremony id ‖ bytes TrusteeSecret (index 0 ‖ x_b)
+//!   1: [32] ceremony id ‖ [32] bâtonnier seed ‖ bytes TrusteeSecret (index 0 ‖ x_b)
 //!   2: [32] ceremony id ‖ u32 index ‖ [32] transport seed ‖ bool has-share ‖ [bytes TrusteeSecret]
 //! ```
 //!
-//! The transport secret is not stored as such: it is re-derived from the transport seed
-//! ([`transport_rng`]), so that the same seed always gives the same transport key and proof (a
-//! step of the ceremony run twice publishes the same message twice, never two different ones).
+//! The round-1 secrets are derived from a stored seed (`URNE-V1-keystore-transport`, bound to the
+//! ceremony id and the member), so that the same seed always gives the same bâtonnier key or
+//! transport key and the same proof: a step of the ceremony run twice publishes the same message
+//! twice, never two different ones. The transport secret itself is not stored.
 
 use crate::board::PublicKey;
-use crate::crypto::dkg::TrusteeSecret;
+use crate::crypto::dkg::{BatonnierKey, DkgParams, TrusteeSecret, batonnier_keygen};
 use crate::encoding::{DecodeError, Hash32, Reader, Writer, hex, tagged_hash, unhex};
 use chacha20::ChaCha20Rng;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -186,6 +187,8 @@ pub enum DkgSecret {
     Batonnier {
         /// The ceremony.
         ceremony: Hash32,
+        /// Seed the bâtonnier key and its proof are derived from.
+        seed: Zeroizing<[u8; 32]>,
         /// `x_b`.
         secret: TrusteeSecret,
     },
@@ -297,22 +300,50 @@ impl MemberKey {
         }
     }
 
-    /// Joins `ceremony` as the bâtonnier with the bâtonnier key `secret`. Refused if the key is
-    /// already in a ceremony (one key file per ceremony: a second bâtonnier key would silently
-    /// replace the first).
-    pub fn join_as_batonnier(
+    /// Joins the ceremony of `params` as the bâtonnier: draws a fresh seed, derives the bâtonnier
+    /// key from it and returns the bâtonnier's round-1 message. Refused if the key is already in a
+    /// ceremony (one key file per ceremony: a second bâtonnier key would silently replace the
+    /// first).
+    pub fn join_as_batonnier<R: CryptoRng + ?Sized>(
         &mut self,
-        ceremony: Hash32,
-        secret: TrusteeSecret,
-    ) -> Result<(), KeystoreError> {
+        params: &DkgParams,
+        rng: &mut R,
+    ) -> Result<BatonnierKey, KeystoreError> {
         self.not_in_ceremony()?;
-        if secret.trustee() != crate::crypto::dkg::Trustee::Batonnier {
-            return Err(KeystoreError::Stage(
-                "la clé du bâtonnier attendue, une part de scrutateur reçue".into(),
-            ));
+        let mut seed = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(seed.as_mut());
+        let (secret, public) =
+            batonnier_keygen(params, &mut transport_rng(&seed, &params.ceremony.0, 0));
+        self.dkg = DkgSecret::Batonnier {
+            ceremony: params.ceremony,
+            seed,
+            secret,
+        };
+        Ok(public)
+    }
+
+    /// The bâtonnier's round-1 message again (the same bytes every time: it is derived from the
+    /// stored seed).
+    pub fn batonnier_message(&self, params: &DkgParams) -> Result<BatonnierKey, KeystoreError> {
+        match &self.dkg {
+            DkgSecret::Batonnier {
+                ceremony,
+                seed,
+                secret,
+            } if *ceremony == params.ceremony => {
+                let (s, public) =
+                    batonnier_keygen(params, &mut transport_rng(seed, &ceremony.0, 0));
+                if s.public() != secret.public() {
+                    return Err(KeystoreError::Format(
+                        "la clé du bâtonnier ne se déduit plus de sa graine".into(),
+                    ));
+                }
+                Ok(public)
+            }
+            _ => Err(KeystoreError::Stage(
+                "ce fichier de clé n'est pas celui du bâtonnier de cette cérémonie".into(),
+            )),
         }
-        self.dkg = DkgSecret::Batonnier { ceremony, secret };
-        Ok(())
     }
 
     /// Joins `ceremony` as scrutateur `index` with a fresh transport seed.
@@ -384,10 +415,15 @@ impl MemberKey {
     }
 
     /// A generator for the transport key of this scrutateur: always the same for the same seed and
-    /// ceremony parameters (`params` = canonical bytes of the ceremony parameters).
-    pub fn transport_rng(&self, params: &[u8]) -> Result<ChaCha20Rng, KeystoreError> {
+    /// ceremony (the ceremony id binds the bureau and the threshold).
+    pub fn transport_rng(&self) -> Result<ChaCha20Rng, KeystoreError> {
         match &self.dkg {
-            DkgSecret::Scrutateur { seed, index, .. } => Ok(transport_rng(seed, params, *index)),
+            DkgSecret::Scrutateur {
+                seed,
+                index,
+                ceremony,
+                ..
+            } => Ok(transport_rng(seed, &ceremony.0, *index)),
             _ => Err(KeystoreError::Stage(
                 "seul un scrutateur a une clé de transport".into(),
             )),
@@ -428,8 +464,15 @@ impl MemberKey {
             DkgSecret::None => {
                 w.u8(0);
             }
-            DkgSecret::Batonnier { ceremony, secret } => {
-                w.u8(1).fixed(&ceremony.0).bytes(&secret.to_bytes());
+            DkgSecret::Batonnier {
+                ceremony,
+                seed,
+                secret,
+            } => {
+                w.u8(1)
+                    .fixed(&ceremony.0)
+                    .fixed(seed.as_ref())
+                    .bytes(&secret.to_bytes());
             }
             DkgSecret::Scrutateur {
                 ceremony,
@@ -469,8 +512,13 @@ impl MemberKey {
             0 => DkgSecret::None,
             1 => {
                 let ceremony = Hash32(r.fixed("key.dkg.ceremony")?);
+                let seed = Zeroizing::new(r.fixed::<32>("key.dkg.seed")?);
                 let secret = TrusteeSecret::from_bytes(r.bytes("key.dkg.secret")?)?;
-                DkgSecret::Batonnier { ceremony, secret }
+                DkgSecret::Batonnier {
+                    ceremony,
+                    seed,
+                    secret,
+                }
             }
             2 => {
                 let ceremony = Hash32(r.fixed("key.dkg.ceremony")?);
@@ -559,8 +607,8 @@ impl MemberKey {
     }
 }
 
-fn transport_rng(seed: &[u8; 32], params: &[u8], index: u32) -> ChaCha20Rng {
-    let h = Zeroizing::new(tagged_hash(TRANSPORT_RNG, &[seed, params, &index.to_le_bytes()]).0);
+fn transport_rng(seed: &[u8; 32], ceremony: &[u8], index: u32) -> ChaCha20Rng {
+    let h = Zeroizing::new(tagged_hash(TRANSPORT_RNG, &[seed, ceremony, &index.to_le_bytes()]).0);
     ChaCha20Rng::from_seed(*h)
 }
 
@@ -672,7 +720,7 @@ impl KeyFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::dkg::{DkgParams, batonnier_keygen, transport_keygen};
+    use crate::crypto::dkg::transport_keygen;
 
     const PASS: &str = "cheval correct agrafe";
 
@@ -688,8 +736,7 @@ mod tests {
     fn a_sealed_key_opens_with_its_passphrase_and_keeps_every_secret() {
         let mut r = rng(1);
         let mut k = MemberKey::generate("Me Bâtonnier", &mut r);
-        let (secret, public) = batonnier_keygen(&params(), &mut r);
-        k.join_as_batonnier(params().ceremony, secret).unwrap();
+        let public = k.join_as_batonnier(&params(), &mut r).unwrap();
         let file = k.seal(PASS, KdfParams::FOR_TESTS, &mut r).unwrap();
         let text = file.to_json();
         assert!(!text.contains(&hex(k.signing_key().as_bytes())));
@@ -698,6 +745,7 @@ mod tests {
         assert_eq!(back.stage(), Stage::Batonnier);
         assert_eq!(back.trustee_secret().unwrap().public(), public.public);
         assert_eq!(back.name(), "Me Bâtonnier");
+        assert_eq!(back.batonnier_message(&params()).unwrap(), public);
         assert!(format!("{back:?}").contains("<secret>"));
     }
 
@@ -742,11 +790,10 @@ mod tests {
         let p = params();
         let mut k = MemberKey::generate("Me S2", &mut r);
         k.join_as_scrutateur(p.ceremony, 2, &mut r).unwrap();
-        let bytes = p.ceremony.0;
-        let (_, t1) = transport_keygen(&p, 2, &mut k.transport_rng(&bytes).unwrap()).unwrap();
+        let (_, t1) = transport_keygen(&p, 2, &mut k.transport_rng().unwrap()).unwrap();
         let file = k.seal(PASS, KdfParams::FOR_TESTS, &mut r).unwrap();
         let k2 = file.open(PASS).unwrap();
-        let (_, t2) = transport_keygen(&p, 2, &mut k2.transport_rng(&bytes).unwrap()).unwrap();
+        let (_, t2) = transport_keygen(&p, 2, &mut k2.transport_rng().unwrap()).unwrap();
         assert_eq!(t1, t2);
         assert_eq!(k2.stage(), Stage::Transport);
         assert!(k2.trustee_secret().is_err());

@@ -734,3 +734,194 @@ pub fn check_result(
     }
     Ok(recomputed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::ContestBoard;
+    use crate::pv::paper::tests::record;
+    use crate::pv::signature::tests::{bureau, election, keys};
+    use std::collections::BTreeSet;
+
+    fn genesis(k: &[ed25519_dalek::SigningKey]) -> Genesis {
+        let e = election(k);
+        Genesis {
+            protocol_version: 1,
+            campaign_id: e.campaign_id.clone(),
+            election_id: e.election_id.clone(),
+            round: 1,
+            definition: canonical_json(&e).unwrap(),
+            credentials: vec![],
+            credential_root: Hash32::default(),
+            bureau: bureau(k),
+            election_public_key: [0; 32],
+            ordre_public_key: bureau(k).batonnier,
+            server_public_key: bureau(k).batonnier,
+            opening: 1,
+            closing: 2,
+            server_build: Hash32::default(),
+        }
+    }
+
+    fn board(ballots: u64) -> BoardFigures {
+        BoardFigures {
+            credentials: 30,
+            ballots,
+            proxies: 1,
+            reissues: 0,
+            contests: vec![ContestBoard {
+                contest: 0,
+                inscrits: 30,
+                ballots,
+                weight: ballots,
+                proxy_ballots: 1,
+                weights: BTreeSet::from([1]),
+            }],
+            close: None,
+        }
+    }
+
+    fn internet() -> Vec<InternetCounts> {
+        vec![InternetCounts {
+            contest: 0,
+            ballots: 12,
+            weight: 12,
+            options: vec![7, 3],
+            blank: 2,
+        }]
+    }
+
+    #[test]
+    fn internet_and_paper_figures_add_up_in_the_rule_s_input() {
+        let k = keys();
+        let fp = Hash32([3; 32]);
+        let mut paper = record(fp);
+        paper.sign(0, &k[0]);
+        let r = compute(
+            fp,
+            &genesis(&k),
+            &election(&k),
+            &board(12),
+            &internet(),
+            vec![paper],
+            Declarations::default(),
+        )
+        .unwrap();
+        let c = &r.contests[0];
+        let b = c.counts.batonnier.as_ref().unwrap();
+        assert_eq!(b.figures.votants, 22);
+        assert_eq!(b.figures.blancs, Some(3));
+        assert_eq!(b.figures.nuls, Some(1));
+        assert_eq!(b.candidacies[0].votes, 12);
+        assert_eq!(b.candidacies[1].votes, 6);
+        assert_eq!(c.paper.as_ref().unwrap().procurations, 1);
+        assert_eq!(c.internet.procurations, 1);
+        assert_eq!(b.candidacies[0].label, "T1 (CNBF 11111)");
+    }
+
+    #[test]
+    fn a_published_result_is_recomputed_and_a_changed_figure_is_located() {
+        let k = keys();
+        let fp = Hash32([3; 32]);
+        let decl = Declarations {
+            candidates: vec![DeclaredContest {
+                contest: "batonnier".into(),
+                candidacies: vec![DeclaredCandidacy {
+                    id: "T2".into(),
+                    label: "Me Zoé Martin".into(),
+                    persons: vec![],
+                }],
+            }],
+            incidents: vec![],
+        };
+        let r = compute(
+            fp,
+            &genesis(&k),
+            &election(&k),
+            &board(12),
+            &internet(),
+            vec![],
+            decl,
+        )
+        .unwrap();
+        let json = r.to_canonical_json().unwrap();
+        let back = check_result(
+            &json,
+            fp,
+            &genesis(&k),
+            &election(&k),
+            &board(12),
+            &internet(),
+        )
+        .unwrap();
+        assert_eq!(back, r);
+        let mut forged = r.clone();
+        forged.contests[0].internet.blancs = 1;
+        let bad = forged.to_canonical_json().unwrap();
+        match check_result(
+            &bad,
+            fp,
+            &genesis(&k),
+            &election(&k),
+            &board(12),
+            &internet(),
+        ) {
+            Err(CountError::Mismatch {
+                path,
+                expected,
+                found,
+            }) => {
+                assert_eq!(path, "$.contests[0].internet.blancs");
+                assert_eq!((expected.as_str(), found.as_str()), ("2", "1"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_decrypted_tally_that_disagrees_with_the_board_is_refused() {
+        let k = keys();
+        let e = compute(
+            Hash32([3; 32]),
+            &genesis(&k),
+            &election(&k),
+            &board(13),
+            &internet(),
+            vec![],
+            Declarations::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("le dépouillement déchiffré compte 12 bulletins"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_declaration_of_an_unknown_candidacy_is_refused() {
+        let k = keys();
+        let decl = Declarations {
+            candidates: vec![DeclaredContest {
+                contest: "batonnier".into(),
+                candidacies: vec![DeclaredCandidacy {
+                    id: "T9".into(),
+                    label: "X".into(),
+                    persons: vec![],
+                }],
+            }],
+            incidents: vec![],
+        };
+        let e = compute(
+            Hash32([3; 32]),
+            &genesis(&k),
+            &election(&k),
+            &board(12),
+            &internet(),
+            vec![],
+            decl,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("candidature « T9 » inconnue"), "{e}");
+    }
+}

@@ -73,7 +73,7 @@ pub struct Deadline {
     pub who: String,
     /// Days.
     pub days: u32,
-    /// From when.
+    /// From when, as the phrase after « dans le délai de N jours » (« qui suivent les élections »).
     pub from: String,
     /// Before which court.
     pub court: String,
@@ -151,14 +151,15 @@ pub fn deadlines(election: &Election) -> Vec<Deadline> {
         v.push(Deadline {
             who: "les avocats disposant du droit de vote".into(),
             days: 8,
-            from: "les élections (la clôture du scrutin)".into(),
+            from: "qui suivent les élections (la clôture du scrutin)".into(),
             court: "la cour d'appel".into(),
             rule: ART_12_ELECTEURS.into(),
         });
         v.push(Deadline {
             who: "le procureur général".into(),
             days: 15,
-            from: "la notification que lui fait le bâtonnier du présent procès-verbal".into(),
+            from: "à partir de la notification que lui fait le bâtonnier du présent procès-verbal"
+                .into(),
             court: "la cour d'appel".into(),
             rule: ART_12_PG.into(),
         });
@@ -167,7 +168,7 @@ pub fn deadlines(election: &Election) -> Vec<Deadline> {
         v.push(Deadline {
             who: "tout avocat (élection des membres du Conseil national des barreaux)".into(),
             days: 8,
-            from: "la proclamation des résultats".into(),
+            from: "à compter de la proclamation des résultats".into(),
             court: "la cour d'appel de Paris".into(),
             rule: CNB_AVOCATS.into(),
         });
@@ -175,7 +176,7 @@ pub fn deadlines(election: &Election) -> Vec<Deadline> {
             who: "le procureur général (élection des membres du Conseil national des barreaux)"
                 .into(),
             days: 15,
-            from: "la proclamation des résultats".into(),
+            from: "de la proclamation des résultats".into(),
             court: "la cour d'appel de Paris".into(),
             rule: CNB_PG.into(),
         });

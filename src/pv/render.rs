@@ -366,7 +366,7 @@ pub fn blocks(pv: &Pv, exemplaire: Option<&Exemplaire>) -> Vec<Block> {
     b.push(Block::Heading("6. Voies de recours".into()));
     for d in &pv.deadlines {
         b.push(Block::Paragraph(format!(
-            "Peut déférer l'élection à {} : {}, dans le délai de {} jours à compter de {}. {}",
+            "Peut déférer l'élection à {} : {}, dans le délai de {} jours {}. {}",
             d.court, d.who, d.days, d.from, d.rule
         )));
     }

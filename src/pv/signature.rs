@@ -27,6 +27,15 @@ pub fn member_label(member: u32) -> String {
     }
 }
 
+/// « du bâtonnier », « du scrutateur 2 ».
+pub fn of_member(member: u32) -> String {
+    if member == 0 {
+        "du bâtonnier".to_owned()
+    } else {
+        format!("du scrutateur {member}")
+    }
+}
+
 impl MemberSignature {
     /// Member `member` signs `message`.
     pub fn sign(member: u32, key: &SigningKey, message: &Hash32) -> Self {
@@ -48,15 +57,12 @@ impl MemberSignature {
         })?;
         if expected != self.public_key {
             return Err(format!(
-                "la clé de la signature de {} n'est pas celle du bureau",
-                member_label(self.member)
+                "la clé de la signature {} n'est pas celle du bureau",
+                of_member(self.member)
             ));
         }
         if !self.public_key.verifies(message, &self.signature) {
-            return Err(format!(
-                "signature invalide de {}",
-                member_label(self.member)
-            ));
+            return Err(format!("signature invalide {}", of_member(self.member)));
         }
         Ok(())
     }

@@ -215,6 +215,7 @@ impl<'o> Run<'o> {
         self.checker
             .finish()
             .map_err(|err| chain_failure(&err, Some(end)))?;
+        self.counts.insert(CheckId::Archive, end);
         self.done.insert(CheckId::Archive);
         self.done.insert(CheckId::Chain);
         let head = reader.signed_head().copied();

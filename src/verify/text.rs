@@ -72,15 +72,24 @@ fn number(n: u64, lang: Lang) -> String {
     }
 }
 
+/// The colon and the semicolon of `lang` (French puts a space before them).
+fn punctuation(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::Fr => (" : ", " ; "),
+        Lang::En => (": ", "; "),
+    }
+}
+
 fn failure_block(out: &mut String, f: &Failure, lang: Lang) {
+    let (c, _) = punctuation(lang);
     let l = |fr: &'static str, en: &'static str| if lang == Lang::Fr { fr } else { en };
     let _ = writeln!(
         out,
-        "{} : {}",
+        "{}{c}{}",
         l("Contrôle en échec", "Failed check"),
         f.check.label(lang)
     );
-    let _ = writeln!(out, "  {} : {}", l("Règle", "Rule"), f.code);
+    let _ = writeln!(out, "  {}{c}{}", l("Règle", "Rule"), f.code);
     let mut place = Vec::new();
     match (f.height, f.event) {
         (Some(h), Some(k)) => place.push(format!(
@@ -95,8 +104,8 @@ fn failure_block(out: &mut String, f: &Failure, lang: Lang) {
     if let Some(o) = f.offset {
         place.push(format!("{} {}", l("octet", "byte"), number(o, lang)));
     }
-    if let Some(c) = f.contest {
-        place.push(format!("{} {c}", l("scrutin", "contest")));
+    if let Some(contest) = f.contest {
+        place.push(format!("{} {contest}", l("scrutin", "contest")));
     }
     if let Some(o) = f.option {
         place.push(format!("{} {o}", l("choix", "option")));
@@ -109,25 +118,26 @@ fn failure_block(out: &mut String, f: &Failure, lang: Lang) {
         });
     }
     if !place.is_empty() {
-        let _ = writeln!(out, "  {} : {}", l("Lieu", "Place"), place.join(", "));
+        let _ = writeln!(out, "  {}{c}{}", l("Lieu", "Place"), place.join(", "));
     }
     if let Some(t) = &f.tracker {
-        let _ = writeln!(out, "  {} : {t}", l("Suivi du bulletin", "Ballot tracker"));
+        let _ = writeln!(out, "  {}{c}{t}", l("Suivi du bulletin", "Ballot tracker"));
     }
-    if let Some(c) = &f.credential {
-        let _ = writeln!(out, "  {} : {c}", l("Identifiant", "Credential"));
+    if let Some(cred) = &f.credential {
+        let _ = writeln!(out, "  {}{c}{cred}", l("Identifiant", "Credential"));
     }
     let _ = writeln!(out, "  {}", f.message.get(lang));
     if let Some(e) = &f.expected {
-        let _ = writeln!(out, "  {} : {e}", l("Attendu", "Expected"));
+        let _ = writeln!(out, "  {}{c}{e}", l("Attendu", "Expected"));
     }
     if let Some(e) = &f.found {
-        let _ = writeln!(out, "  {} : {e}", l("Trouvé", "Found"));
+        let _ = writeln!(out, "  {}{c}{e}", l("Trouvé", "Found"));
     }
 }
 
 /// See [`Report::render`].
 pub(crate) fn render(r: &Report, lang: Lang, source: &str) -> String {
+    let (c, sc) = punctuation(lang);
     let l = |fr: &'static str, en: &'static str| if lang == Lang::Fr { fr } else { en };
     let mut out = String::new();
     let _ = writeln!(
@@ -149,10 +159,10 @@ pub(crate) fn render(r: &Report, lang: Lang, source: &str) -> String {
             "COULD NOT VERIFY: the archive could not be read.",
         ),
     };
-    let _ = writeln!(out, "{} : {verdict}", l("Résultat", "Outcome"));
+    let _ = writeln!(out, "{}{c}{verdict}", l("Résultat", "Outcome"));
     let _ = writeln!(
         out,
-        "{} : {}",
+        "{}{c}{}",
         l("Étape de l'élection", "Election stage"),
         r.stage.text(lang)
     );
@@ -179,7 +189,7 @@ pub(crate) fn render(r: &Report, lang: Lang, source: &str) -> String {
         let mut line = format!("{} {label}{pad}  {count}", status_tag(c.status, lang));
         if let Some(n) = &c.note {
             if !count.is_empty() {
-                line.push_str(" ; ");
+                line.push_str(sc);
             }
             line.push_str(n.get(lang));
         }
@@ -259,22 +269,29 @@ pub(crate) fn render(r: &Report, lang: Lang, source: &str) -> String {
             )
         );
         for f in &r.figures {
-            let _ = writeln!(
-                out,
-                "  {} {} : {} {} ({} {}), {} {} ({} {}), {} {}",
-                l("scrutin", "contest"),
-                f.contest,
-                number(f.inscrits, lang),
-                l("inscrits", "registered"),
-                number(f.inscrits_weight, lang),
-                l("voix", "voices"),
-                number(f.votants, lang),
-                l("votants en ligne", "online voters"),
-                number(f.votants_weight, lang),
-                l("voix", "voices"),
-                number(f.proxy_votants, lang),
-                l("par procuration", "by proxy"),
-            );
+            let n = |x: u64| number(x, lang);
+            let _ = match lang {
+                Lang::Fr => writeln!(
+                    out,
+                    "  scrutin {} : {} inscrits ({} voix), {} votants en ligne ({} voix) dont {} par procuration",
+                    f.contest,
+                    n(f.inscrits),
+                    n(f.inscrits_weight),
+                    n(f.votants),
+                    n(f.votants_weight),
+                    n(f.proxy_votants),
+                ),
+                Lang::En => writeln!(
+                    out,
+                    "  contest {}: {} registered ({} voices), {} online voters ({} voices), {} of them by proxy",
+                    f.contest,
+                    n(f.inscrits),
+                    n(f.inscrits_weight),
+                    n(f.votants),
+                    n(f.votants_weight),
+                    n(f.proxy_votants),
+                ),
+            };
         }
     }
     if !r.counts.is_empty() {
@@ -286,21 +303,21 @@ pub(crate) fn render(r: &Report, lang: Lang, source: &str) -> String {
                 "Decrypted counts (voices), per contest"
             )
         );
-        for c in &r.counts {
-            let opts: Vec<String> = c
+        for k in &r.counts {
+            let opts: Vec<String> = k
                 .options
                 .iter()
                 .enumerate()
-                .map(|(i, v)| format!("{} {i} : {}", l("choix", "option"), number(*v, lang)))
+                .map(|(i, v)| format!("{} {i}{c}{}", l("choix", "option"), number(*v, lang)))
                 .collect();
             let _ = writeln!(
                 out,
-                "  {} {} : {} ; {} : {}",
+                "  {} {}{c}{}{sc}{}{c}{}",
                 l("scrutin", "contest"),
-                c.contest,
+                k.contest,
                 opts.join(", "),
                 l("blancs", "blank"),
-                number(c.blank, lang)
+                number(k.blank, lang)
             );
         }
     }
