@@ -368,7 +368,13 @@ async fn nothing_of_a_sealed_election_can_change_and_every_attempt_is_refused_an
     // The relay takes no ceremony message any more.
     let board = ceremony::board(app.db(), id).await.unwrap();
     let m = board.messages().next().unwrap().clone();
-    assert_eq!(err(ceremony::post(app.db(), id, m).await), sealed);
+    assert_eq!(
+        ceremony::post(app.db(), id, m).await.unwrap(),
+        ceremony::Posted::Rejected {
+            status: 409,
+            message: sealed.clone()
+        }
+    );
     // Over HTTP too.
     create_user(&app, "sec", "secretariat", "mot de passe du secrétariat").await;
     let sec = StaffClient::login(&app, "sec", "mot de passe du secrétariat").await;

@@ -11,10 +11,10 @@
 //! transcript is assembled, verified and recorded ([`setup::record_dkg`]): the genesis can then be
 //! built.
 //!
-//! Two ways to carry the messages, with the same files:
-//! - **HTTP** (`web::admin::ceremony`): `GET /api/elections/{id}/ceremonie` (the ceremony file),
-//!   `GET /api/elections/{id}/ceremonie/messages`, `POST /api/elections/{id}/ceremonie/messages`
-//!   (one message), `GET /api/elections/{id}/ceremonie/cles` (the outcome, `cles-bureau.json`);
+//! Two ways to carry the messages, with the same files (docs/api-ceremony.md):
+//! - **HTTP** (`web::admin::ceremony`, docs/api-ceremony.md §5): `GET /ceremonies/{id}` (the
+//!   ceremony file), `GET|POST /ceremonies/{id}/messages`, `GET /ceremonies/{id}/keys` (the
+//!   outcome, `cles-bureau.json`), `POST /elections/{id}/seal`;
 //! - **a folder** (offline, a USB stick): [`export_folder`] writes `ceremonie.json` and every
 //!   message under its `urne-tally` file name; [`import_folder`] reads the members' messages (and
 //!   `cles-bureau.json` if there) back.
@@ -124,18 +124,100 @@ fn bureau_actor(c: &Ceremony, member: u32) -> Actor {
     }
 }
 
+/// What became of a relayed message (docs/api-ceremony.md §5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Posted {
+    /// Checked and stored (HTTP 201): its folder file name.
+    Stored {
+        /// `2-dealing-3.json`…
+        file: String,
+    },
+    /// The same message was already stored (HTTP 200).
+    AlreadyStored {
+        /// Its file name.
+        file: String,
+    },
+    /// Refused, with the HTTP status the relay answers (400 malformed or another ceremony, 403
+    /// bad signature or step not allowed, 409 conflict or ceremony closed) and the message.
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// French message.
+        message: String,
+    },
+}
+
+/// The election whose current ceremony is `id`, if any.
+pub async fn election_of_ceremony(db: &Db, id: &urne::encoding::Hash32) -> Result<Option<String>> {
+    let rows = sqlx::query("SELECT id, definition FROM elections")
+        .fetch_all(db.read())
+        .await?;
+    for r in rows {
+        let def: urne::model::Election =
+            serde_json::from_str(&r.try_get::<String, _>("definition")?)
+                .map_err(Error::internal)?;
+        if Ceremony::of_election(&def).id() == *id {
+            return Ok(Some(r.try_get("id")?));
+        }
+    }
+    Ok(None)
+}
+
+fn rejected(status: u16, e: impl std::fmt::Display) -> Posted {
+    Posted::Rejected {
+        status,
+        message: e.to_string(),
+    }
+}
+
 /// Receives one member's message: checked, kept, and when it completes the ceremony the
-/// transcript is verified and recorded. The same message twice is accepted once. Refused after
-/// the seal.
-pub async fn post(db: &Db, election: &str, m: DkgMessage) -> Result<Status> {
+/// transcript is verified and recorded. The same message twice is accepted once; the ceremony is
+/// closed once the genesis is built.
+pub async fn post(db: &Db, election: &str, m: DkgMessage) -> Result<Posted> {
     let c = ceremony(db, election).await?;
     let actor = bureau_actor(&c, m.member);
     let step = m.step;
+    let file = m.file_name();
     let r = async {
-        setup::ensure_unsealed(db, election).await?;
-        let mut b = board(db, election).await?;
-        b.add(m.clone()).map_err(refused)?;
+        let row = sqlx::query("SELECT genesis, head_height FROM elections WHERE id = $1")
+            .bind(election)
+            .fetch_one(db.read())
+            .await?;
+        if row.try_get::<Option<i64>, _>("head_height")?.is_some() {
+            return Ok(rejected(
+                409,
+                format!("l'élection « {election} » est scellée : elle ne peut plus être modifiée"),
+            ));
+        }
+        if row.try_get::<Option<Vec<u8>>, _>("genesis")?.is_some() {
+            return Ok(rejected(
+                409,
+                "la cérémonie des clés est close : la genèse de l'élection est construite",
+            ));
+        }
         let id = c.id();
+        if m.ceremony != id {
+            return Ok(rejected(
+                400,
+                CeremonyError::Refused(format!(
+                    "message pour une autre cérémonie ({}…) que celle-ci ({}…)",
+                    &m.ceremony.to_hex()[..16],
+                    &id.to_hex()[..16]
+                )),
+            ));
+        }
+        let mut b = board(db, election).await?;
+        let before = b.get(step, m.member).cloned();
+        if let Err(e) = b.add(m.clone()) {
+            return Ok(match e {
+                CeremonyError::Format(_) | CeremonyError::Crypto(_) => rejected(400, e),
+                CeremonyError::Conflict { .. } => rejected(409, e),
+                other => rejected(403, other),
+            });
+        }
+        if before.is_some() {
+            return Ok(Posted::AlreadyStored { file: file.clone() });
+        }
         sqlx::query(
             "INSERT INTO ceremony_messages (election_id, ceremony, step, member, message, \
              received_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
@@ -163,35 +245,39 @@ pub async fn post(db: &Db, election: &str, m: DkgMessage) -> Result<Status> {
         let stored =
             DkgMessage::from_json(&stored.try_get::<String, _>("message")?).map_err(refused)?;
         if stored.body != m.body {
-            return Err(refused(CeremonyError::Conflict {
-                member: c.describe(m.member),
-                step: step.french(),
-            }));
+            return Ok(rejected(
+                409,
+                CeremonyError::Conflict {
+                    member: c.describe(m.member),
+                    step: step.french(),
+                },
+            ));
         }
         if let Some(t) = b.transcript() {
             setup::record_dkg(db, election, &t).await?;
         }
-        let s = status(db, election).await?;
-        let summary = if s.complete {
-            format!(
-                "message « {} » du {} relayé : cérémonie terminée, clé de l'élection {}",
-                step.french(),
-                c.describe(m.member),
-                s.election_key.as_deref().unwrap_or("")
-            )
-        } else {
-            format!(
-                "message « {} » du {} relayé",
-                step.french(),
-                c.describe(m.member)
-            )
-        };
-        Ok(Done::new(s, summary))
+        Ok(Posted::Stored { file: file.clone() })
     }
     .await;
+    let outcome = r.map(|p| {
+        let summary = match &p {
+            Posted::Stored { file } => format!(
+                "message « {} » du {} relayé ({file})",
+                step.french(),
+                c.describe(m.member)
+            ),
+            Posted::AlreadyStored { file } => format!(
+                "message « {} » du {} déjà relayé ({file})",
+                step.french(),
+                c.describe(m.member)
+            ),
+            Posted::Rejected { message, .. } => message.clone(),
+        };
+        (p, summary)
+    });
     let admin_like = audit_only(db, actor);
     admin_like
-        .audited(Some(election), "ceremonie.message", r)
+        .audited(Some(election), "ceremonie.message", outcome)
         .await
 }
 
@@ -207,14 +293,15 @@ struct AuditOnly<'a> {
 }
 
 impl AuditOnly<'_> {
-    async fn audited<T>(
+    async fn audited(
         &self,
         election: Option<&str>,
         action: &str,
-        outcome: Result<Done<T>>,
-    ) -> Result<T> {
+        outcome: Result<(Posted, String)>,
+    ) -> Result<Posted> {
         let (o, summary) = match &outcome {
-            Ok(d) => (audit::Outcome::Done, d.summary.clone()),
+            Ok((Posted::Rejected { .. }, s)) => (audit::Outcome::Refused, s.clone()),
+            Ok((_, s)) => (audit::Outcome::Done, s.clone()),
             Err(Error::Internal(_)) => (audit::Outcome::Error, "erreur interne".to_owned()),
             Err(e) => (audit::Outcome::Refused, e.to_string()),
         };
@@ -231,7 +318,7 @@ impl AuditOnly<'_> {
             },
         )
         .await?;
-        outcome.map(|d| d.value)
+        outcome.map(|(p, _)| p)
     }
 }
 

@@ -170,6 +170,12 @@ pub async fn seal(admin: &Admin, election: &str, seal: &SealFile) -> Result<Hash
     admin
         .require(Permission::Approve, Some(election), "scellement")
         .await?;
+    seal_checked(admin, election, seal).await
+}
+
+/// [`seal`] once the right to seal is established (a staff bâtonnier, the console, or the
+/// bâtonnier's own signature through the relay).
+async fn seal_checked(admin: &Admin, election: &str, seal: &SealFile) -> Result<Hash32> {
     let r = async {
         setup::ensure_unsealed(&admin.db, election).await?;
         let (_, fp) = genesis(&admin.db, election).await?;
@@ -194,4 +200,38 @@ pub async fn seal(admin: &Admin, election: &str, seal: &SealFile) -> Result<Hash
     }
     .await;
     admin.audited(Some(election), "scellement", r).await
+}
+
+/// Whether `election` is sealed.
+pub async fn is_sealed(db: &Db, election: &str) -> Result<bool> {
+    let row = sqlx::query("SELECT head_height FROM elections WHERE id = $1")
+        .bind(election)
+        .fetch_optional(db.read())
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("élection « {election} » inconnue")))?;
+    Ok(row.try_get::<Option<i64>, _>("head_height")?.is_some())
+}
+
+/// The seal received by the relay (`POST /elections/{id}/seal`, docs/api-ceremony.md §5): the
+/// bâtonnier's signature is the approval, so no staff account is needed; the same checks as
+/// [`seal`], audited as the bâtonnier's act.
+pub async fn seal_by_relay(
+    db: &Db,
+    keys: &std::sync::Arc<crate::keys::ServerKeys>,
+    election: &str,
+    seal_file: &SealFile,
+) -> Result<Hash32> {
+    let def = setup::definition(db, election).await?;
+    let admin = Admin {
+        db: db.clone(),
+        keys: keys.clone(),
+        elections: crate::election::Elections::default(),
+        config: std::sync::Arc::default(),
+        actor: super::Actor {
+            login: "bureau-0".into(),
+            name: format!("bâtonnier ({})", def.bureau.batonnier.name),
+            role: super::Role::Bureau,
+        },
+    };
+    seal_checked(&admin, election, seal_file).await
 }

@@ -274,13 +274,20 @@ impl TestBureau {
         }
     }
 
-    /// Runs the key ceremony through the server's relay (`/api/elections/{id}/ceremonie…`), each
-    /// member doing what `urne-tally keygen step` does. Returns the last status.
+    /// Runs the key ceremony through the server's relay (`/ceremonies/{id}…`,
+    /// docs/api-ceremony.md §5), each member doing what `urne-tally keygen step` does. Returns the
+    /// relay's status of the ceremony afterwards.
     pub async fn ceremony(&mut self, app: &TestApp, election: &str) -> Value {
         let c = client();
-        let base = app.url(&format!("/api/elections/{election}/ceremonie"));
+        // The ordre hands the ceremony file over; the members then use the relay.
+        let id = urne_server::admin::ceremony::ceremony(app.db(), election)
+            .await
+            .unwrap()
+            .id();
+        let base = app.url(&format!("/ceremonies/{}", id.to_hex()));
         let text = c.get(&base).send().await.unwrap().text().await.unwrap();
         let ceremony = Ceremony::from_json(&text).unwrap();
+        assert_eq!(ceremony.id(), id);
         let params = ceremony.params().unwrap();
         let cid = ceremony.id();
         let post = |m: DkgMessage| {
@@ -296,7 +303,7 @@ impl TestBureau {
                     .unwrap();
                 let s = r.status();
                 let v: Value = r.json().await.unwrap();
-                assert_eq!(s, StatusCode::OK, "{v}");
+                assert_eq!(s, StatusCode::CREATED, "{v}");
                 v
             }
         };
@@ -357,7 +364,7 @@ impl TestBureau {
         }
         // Each scrutateur's share, from the transcript the relay published.
         let keys: Value = c
-            .get(format!("{base}/cles"))
+            .get(format!("{base}/keys"))
             .send()
             .await
             .unwrap()
@@ -373,7 +380,13 @@ impl TestBureau {
             .iter()
             .map(|s| t.key_share(s).unwrap())
             .collect();
-        last
+        let _ = last;
+        serde_json::to_value(
+            urne_server::admin::ceremony::status(app.db(), election)
+                .await
+                .unwrap(),
+        )
+        .unwrap()
     }
 }
 

@@ -1,14 +1,16 @@
 //! The key ceremony relay (public, for `urne-tally`) and the admin pages of the ceremony, the
 //! genesis and the seal.
 //!
-//! Relay (JSON, no staff session: what matters is the bureau members' signatures):
+//! The relay implements docs/api-ceremony.md §5 exactly (no staff session: what matters is the
+//! bureau members' signatures; errors are `{"error": "…"}` in French):
 //!
-//! | Method and path | Body | Answer |
+//! | Method and path | Request | Response |
 //! |---|---|---|
-//! | `GET /api/elections/{id}/ceremonie` | — | the ceremony file (`urne-ceremony-1`, `ceremonie.json`) |
-//! | `GET /api/elections/{id}/ceremonie/messages` | — | `{"ceremony", "messages": [urne-dkg-message-1…], "waiting_for", "complete", "election_key"}` |
-//! | `POST /api/elections/{id}/ceremonie/messages` | one `urne-dkg-message-1` | the same status; 422 with the reason if refused (bad signature, other ceremony, conflicting second message, sealed election) |
-//! | `GET /api/elections/{id}/ceremonie/cles` | — | `cles-bureau.json` (`urne-bureau-keys-1`) once complete, 404 before |
+//! | `GET /ceremonies/{ceremony_id}` | — | 200 the ceremony file (`urne-ceremony-1`); 404 unknown |
+//! | `GET /ceremonies/{ceremony_id}/messages` | — | 200 `{"messages": [urne-dkg-message-1…]}` in step then member order |
+//! | `POST /ceremonies/{ceremony_id}/messages` | one message | 201 `{"file"}` stored; 200 same message already stored; 400 malformed or another ceremony; 403 bad signature or step not allowed; 409 another message of this member for this step, or the ceremony is closed (genesis built) |
+//! | `GET /ceremonies/{ceremony_id}/keys` | — | 200 `cles-bureau.json` once complete; 404 before |
+//! | `POST /elections/{id}/seal` | the seal file (`urne-sceau-1`) | 201 the `Seal` event appended; 400 malformed; 403 signature, fingerprint or 15-day rule refused; 409 already sealed |
 
 use askama::Template;
 use axum::Json;
@@ -18,22 +20,25 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use urne::ceremony::{BureauKeysFile, DkgMessage};
+use urne::encoding::Hash32;
 
 use super::{
     Chrome, CsrfOnly, Outcome, Staff, check_multipart, page, read_multipart, render, respond,
 };
-use crate::admin::{ceremony, definition, sealing};
-use crate::error::{Error, Result};
+use crate::admin::ceremony::{self, Posted};
+use crate::admin::{definition, sealing};
+use crate::error::Error;
 use crate::web::AppState;
 
 pub(super) fn relay_routes() -> Router<AppState> {
     Router::new()
-        .route("/api/elections/{id}/ceremonie", get(ceremony_file))
+        .route("/ceremonies/{ceremony}", get(ceremony_file))
         .route(
-            "/api/elections/{id}/ceremonie/messages",
+            "/ceremonies/{ceremony}/messages",
             get(messages).post(post_message),
         )
-        .route("/api/elections/{id}/ceremonie/cles", get(keys))
+        .route("/ceremonies/{ceremony}/keys", get(keys))
+        .route("/elections/{id}/seal", post(relay_seal))
 }
 
 pub(super) fn routes() -> Router<AppState> {
@@ -45,27 +50,143 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/elections/{id}/sceller", post(seal))
 }
 
-async fn ceremony_file(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
-    Ok(Json(ceremony::ceremony(&state.db, &id).await?).into_response())
+/// A relay answer: `{"error": message}` with the status.
+fn relay_error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(serde_json::json!({ "error": message.into() }))).into_response()
 }
 
-async fn messages(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
-    Ok(Json(ceremony::status(&state.db, &id).await?).into_response())
+/// The relay's statuses for an error of the admin functions.
+fn relay_failure(e: Error) -> Response {
+    let status = match &e {
+        Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+        Error::NotFound(_) => StatusCode::NOT_FOUND,
+        Error::Forbidden(_) | Error::Unauthorized(_) => StatusCode::FORBIDDEN,
+        Error::Refused(_) | Error::TooManyAttempts(_) => StatusCode::FORBIDDEN,
+        Error::Internal(cause) => {
+            tracing::error!(%cause, "relais de la cérémonie");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    relay_error(status, e.public_message())
+}
+
+fn ceremony_id(s: &str) -> std::result::Result<Hash32, Response> {
+    Hash32::from_hex(s).map_err(|e| {
+        relay_error(
+            StatusCode::NOT_FOUND,
+            format!("cérémonie « {s} » inconnue ({e})"),
+        )
+    })
+}
+
+async fn election_of(state: &AppState, id: &str) -> std::result::Result<String, Response> {
+    let cid = ceremony_id(id)?;
+    match ceremony::election_of_ceremony(&state.db, &cid).await {
+        Ok(Some(e)) => Ok(e),
+        Ok(None) => Err(relay_error(
+            StatusCode::NOT_FOUND,
+            format!("cérémonie {}… inconnue de ce serveur", &cid.to_hex()[..16]),
+        )),
+        Err(e) => Err(relay_failure(e)),
+    }
+}
+
+async fn ceremony_file(State(state): State<AppState>, Path(cid): Path<String>) -> Response {
+    let election = match election_of(&state, &cid).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    match ceremony::ceremony(&state.db, &election).await {
+        Ok(c) => Json(c).into_response(),
+        Err(e) => relay_failure(e),
+    }
+}
+
+async fn messages(State(state): State<AppState>, Path(cid): Path<String>) -> Response {
+    let election = match election_of(&state, &cid).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    match ceremony::board(&state.db, &election).await {
+        Ok(b) => Json(serde_json::json!({
+            "messages": b.messages().cloned().collect::<Vec<DkgMessage>>()
+        }))
+        .into_response(),
+        Err(e) => relay_failure(e),
+    }
 }
 
 async fn post_message(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(cid): Path<String>,
     body: axum::body::Bytes,
-) -> Result<Response> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| Error::BadRequest("message : UTF-8 attendu".into()))?;
-    let m = DkgMessage::from_json(text).map_err(|e| Error::BadRequest(e.to_string()))?;
-    Ok(Json(ceremony::post(&state.db, &id, m).await?).into_response())
+) -> Response {
+    let election = match election_of(&state, &cid).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return relay_error(StatusCode::BAD_REQUEST, "message : UTF-8 attendu");
+    };
+    let m = match DkgMessage::from_json(text) {
+        Ok(m) => m,
+        Err(e) => return relay_error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    match ceremony::post(&state.db, &election, m).await {
+        Ok(Posted::Stored { file }) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "file": file })),
+        )
+            .into_response(),
+        Ok(Posted::AlreadyStored { file }) => {
+            (StatusCode::OK, Json(serde_json::json!({ "file": file }))).into_response()
+        }
+        Ok(Posted::Rejected { status, message }) => relay_error(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+            message,
+        ),
+        Err(e) => relay_failure(e),
+    }
 }
 
-async fn keys(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
-    Ok(Json(ceremony::keys_file(&state.db, &id).await?).into_response())
+async fn keys(State(state): State<AppState>, Path(cid): Path<String>) -> Response {
+    let election = match election_of(&state, &cid).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    match ceremony::keys_file(&state.db, &election).await {
+        Ok(k) => Json(k).into_response(),
+        Err(e) => relay_failure(e),
+    }
+}
+
+async fn relay_seal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let s = match sealing::parse_seal(&String::from_utf8_lossy(&body)) {
+        Ok(s) => s,
+        Err(e) => return relay_error(StatusCode::BAD_REQUEST, e.public_message()),
+    };
+    match sealing::is_sealed(&state.db, &id).await {
+        Ok(true) => {
+            return relay_error(
+                StatusCode::CONFLICT,
+                format!("l'élection « {id} » est déjà scellée"),
+            );
+        }
+        Ok(false) => {}
+        Err(e) => return relay_failure(e),
+    }
+    match sealing::seal_by_relay(&state.db, &state.keys, &id, &s).await {
+        Ok(fp) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "fingerprint": fp, "height": 1 })),
+        )
+            .into_response(),
+        Err(e) => relay_failure(e),
+    }
 }
 
 #[derive(Template)]
