@@ -72,17 +72,14 @@ pub fn subject(ctx: &LetterContext) -> String {
 
 fn intro(l: &Letter) -> String {
     if l.reissue {
-        format!(
-            "À votre demande, l'ordre vous adresse un nouveau code personnel et confidentiel pour \
-             le vote par voie électronique. Votre précédent code est révoqué : il ne permet plus \
-             de voter."
-        )
+        "À votre demande, l'ordre vous adresse un nouveau code personnel et confidentiel pour le \
+         vote par voie électronique. Votre précédent code est révoqué : il ne permet plus de voter."
+            .to_owned()
     } else {
-        format!(
-            "En application de l'article 28 du décret n° 91-1197 du 27 novembre 1991, l'ordre \
-             porte à votre connaissance les modalités pratiques du scrutin et vous adresse votre \
-             code personnel et confidentiel pour le vote par voie électronique."
-        )
+        "En application de l'article 28 du décret n° 91-1197 du 27 novembre 1991, l'ordre porte à \
+         votre connaissance les modalités pratiques du scrutin et vous adresse votre code \
+         personnel et confidentiel pour le vote par voie électronique."
+            .to_owned()
     }
 }
 

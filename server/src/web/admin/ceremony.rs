@@ -70,31 +70,28 @@ fn relay_failure(e: Error) -> Response {
     relay_error(status, e.public_message())
 }
 
-fn ceremony_id(s: &str) -> std::result::Result<Hash32, Response> {
-    Hash32::from_hex(s).map_err(|e| {
-        relay_error(
+/// The election of a ceremony id, or the relay's 404 (boxed: a response is large).
+async fn election_of(state: &AppState, id: &str) -> std::result::Result<String, Box<Response>> {
+    let cid = Hash32::from_hex(id).map_err(|e| {
+        Box::new(relay_error(
             StatusCode::NOT_FOUND,
-            format!("cérémonie « {s} » inconnue ({e})"),
-        )
-    })
-}
-
-async fn election_of(state: &AppState, id: &str) -> std::result::Result<String, Response> {
-    let cid = ceremony_id(id)?;
+            format!("cérémonie « {id} » inconnue ({e})"),
+        ))
+    })?;
     match ceremony::election_of_ceremony(&state.db, &cid).await {
         Ok(Some(e)) => Ok(e),
-        Ok(None) => Err(relay_error(
+        Ok(None) => Err(Box::new(relay_error(
             StatusCode::NOT_FOUND,
             format!("cérémonie {}… inconnue de ce serveur", &cid.to_hex()[..16]),
-        )),
-        Err(e) => Err(relay_failure(e)),
+        ))),
+        Err(e) => Err(Box::new(relay_failure(e))),
     }
 }
 
 async fn ceremony_file(State(state): State<AppState>, Path(cid): Path<String>) -> Response {
     let election = match election_of(&state, &cid).await {
         Ok(e) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match ceremony::ceremony(&state.db, &election).await {
         Ok(c) => Json(c).into_response(),
@@ -105,7 +102,7 @@ async fn ceremony_file(State(state): State<AppState>, Path(cid): Path<String>) -
 async fn messages(State(state): State<AppState>, Path(cid): Path<String>) -> Response {
     let election = match election_of(&state, &cid).await {
         Ok(e) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match ceremony::board(&state.db, &election).await {
         Ok(b) => Json(serde_json::json!({
@@ -123,7 +120,7 @@ async fn post_message(
 ) -> Response {
     let election = match election_of(&state, &cid).await {
         Ok(e) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Ok(text) = std::str::from_utf8(&body) else {
         return relay_error(StatusCode::BAD_REQUEST, "message : UTF-8 attendu");
@@ -152,7 +149,7 @@ async fn post_message(
 async fn keys(State(state): State<AppState>, Path(cid): Path<String>) -> Response {
     let election = match election_of(&state, &cid).await {
         Ok(e) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match ceremony::keys_file(&state.db, &election).await {
         Ok(k) => Json(k).into_response(),
