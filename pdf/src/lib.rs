@@ -18,8 +18,7 @@
 //! A page is a list of drawing operations ([`Page`]); [`Document::add`] renders it. Nothing here
 //! panics on any input text: a character the font lacks is drawn as the font's missing glyph.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use krilla::Document as KrillaDocument;
 use krilla::geom::{PathBuilder, Point};
@@ -75,11 +74,17 @@ pub enum Align {
     Right,
 }
 
-/// Advance widths of the two faces, per character, in em units (width = em × size). Shared by
+/// Characters whose advance widths are tabulated when the fonts load (Latin, Latin-1,
+/// Latin Extended, general punctuation: every character of French text); others are measured on
+/// demand.
+const TABULATED: usize = 0x2100;
+
+/// Advance widths of the two faces, in em units (width = em × size), tabulated once and shared by
 /// every clone of a [`Fonts`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Widths {
-    cache: HashMap<(Style, char), f32>,
+    regular: Vec<f32>,
+    bold: Vec<f32>,
 }
 
 /// The fonts of a document and their metrics.
@@ -87,7 +92,7 @@ struct Widths {
 pub struct Fonts {
     regular: Font,
     bold: Font,
-    widths: Arc<Mutex<Widths>>,
+    widths: Arc<Widths>,
 }
 
 impl std::fmt::Debug for Fonts {
@@ -96,17 +101,31 @@ impl std::fmt::Debug for Fonts {
     }
 }
 
-fn em_width(data: &'static [u8], c: char) -> f32 {
+/// The advance widths of the characters `chars` in `data`, in em units.
+fn em_widths(data: &'static [u8], chars: impl Iterator<Item = char>) -> Vec<f32> {
     let Ok(font) = skrifa::FontRef::new(data) else {
-        return 0.6;
+        return chars.map(|_| 0.6).collect();
     };
     let units = f32::from(
         font.metrics(Size::unscaled(), LocationRef::default())
             .units_per_em,
-    );
+    )
+    .max(1.0);
     let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
-    let gid = font.charmap().map(c).unwrap_or_default();
-    metrics.advance_width(gid).unwrap_or(0.0) / units.max(1.0)
+    let charmap = font.charmap();
+    chars
+        .map(|c| {
+            let gid = charmap.map(c).unwrap_or_default();
+            metrics.advance_width(gid).unwrap_or(0.0) / units
+        })
+        .collect()
+}
+
+fn table(data: &'static [u8]) -> Vec<f32> {
+    em_widths(
+        data,
+        (0..TABULATED as u32).map(|u| char::from_u32(u).unwrap_or(' ')),
+    )
 }
 
 impl Fonts {
@@ -119,7 +138,10 @@ impl Fonts {
         Ok(Fonts {
             regular,
             bold,
-            widths: Arc::default(),
+            widths: Arc::new(Widths {
+                regular: table(REGULAR_TTF),
+                bold: table(BOLD_TTF),
+            }),
         })
     }
 
@@ -132,25 +154,19 @@ impl Fonts {
 
     /// Width in millimetres of `text` at `size` points.
     pub fn width(&self, style: Style, size: f32, text: &str) -> f32 {
-        let data = match style {
-            Style::Regular => REGULAR_TTF,
-            Style::Bold => BOLD_TTF,
+        let (data, table) = match style {
+            Style::Regular => (REGULAR_TTF, &self.widths.regular),
+            Style::Bold => (BOLD_TTF, &self.widths.bold),
         };
         let mut em = 0.0;
-        match self.widths.lock() {
-            Ok(mut w) => {
-                for c in text.chars() {
-                    em += *w
-                        .cache
-                        .entry((style, c))
-                        .or_insert_with(|| em_width(data, c));
-                }
-            }
-            Err(_) => {
-                for c in text.chars() {
-                    em += em_width(data, c);
-                }
-            }
+        for c in text.chars() {
+            em += match table.get(c as usize) {
+                Some(w) => *w,
+                None => em_widths(data, std::iter::once(c))
+                    .first()
+                    .copied()
+                    .unwrap_or(0.6),
+            };
         }
         em * size / PT_PER_MM
     }
@@ -159,17 +175,22 @@ impl Fonts {
     /// whole unless one alone is wider than the line, then it is cut. Explicit line breaks
     /// (`\n`) are kept; an empty line stays empty.
     pub fn wrap(&self, style: Style, size: f32, width: f32, text: &str) -> Vec<String> {
+        let space = self.width(style, size, " ");
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_width = 0.0;
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_owned()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(style, size, &candidate) <= width {
-                    line = candidate;
+                let w = self.width(style, size, word);
+                if line.is_empty() && w <= width {
+                    line.push_str(word);
+                    line_width = w;
+                    continue;
+                }
+                if !line.is_empty() && line_width + space + w <= width {
+                    line.push(' ');
+                    line.push_str(word);
+                    line_width += space + w;
                     continue;
                 }
                 if !line.is_empty() {
@@ -185,6 +206,7 @@ impl Fonts {
                         piece.push(c);
                     }
                 }
+                line_width = self.width(style, size, &piece);
                 line = piece;
             }
             lines.push(line);

@@ -770,7 +770,113 @@ async fn the_command_line_answers_with_exit_codes_and_json(backend: Backend) {
     app.stop().await;
 }
 
+async fn every_admin_page_renders_in_french_under_the_same_protections(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let e = valence_election(&app, "pages", -3600, 8 * 3600, true).await;
+    create_user(&app, "bat", "batonnier", "mot de passe du bâtonnier").await;
+    let bat = StaffClient::login(&app, "bat", "mot de passe du bâtonnier").await;
+    let id = e.id.as_str();
+    for (path, heading) in [
+        ("/admin".to_owned(), "<h1>Élections</h1>"),
+        (
+            "/admin/comptes".to_owned(),
+            "<h1>Comptes d'administration</h1>",
+        ),
+        ("/admin/journal".to_owned(), "<h1>Journal d'audit</h1>"),
+        (
+            "/admin/elections/nouvelle".to_owned(),
+            "<h1>Préparer une élection</h1>",
+        ),
+        (format!("/admin/elections/{id}"), "<h1>Élection pages</h1>"),
+        (
+            format!("/admin/elections/{id}/liste"),
+            "<h1>Liste électorale</h1>",
+        ),
+        (
+            format!("/admin/elections/{id}/candidatures"),
+            "<h1>Candidatures</h1>",
+        ),
+        (
+            format!("/admin/elections/{id}/codes"),
+            "<h1>Codes personnels et confidentiels</h1>",
+        ),
+        (
+            format!("/admin/elections/{id}/procurations"),
+            "<h1>Procurations</h1>",
+        ),
+        (
+            format!("/admin/elections/{id}/ceremonie"),
+            "<h1>Cérémonie des clés du bureau</h1>",
+        ),
+        (
+            format!("/admin/elections/{id}/scellement"),
+            "<h1>Genèse et scellement</h1>",
+        ),
+        (
+            format!("/admin/elections/{id}/vote"),
+            "<h1>Déroulement du vote</h1>",
+        ),
+    ] {
+        let r = bat.get(&path).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            r.headers()["content-security-policy"],
+            urne_server::web::CSP,
+            "{path}"
+        );
+        let html = r.text().await.unwrap();
+        assert!(html.contains(heading), "{path} : {html}");
+        assert!(html.contains("<html lang=\"fr\">"), "{path}");
+        assert!(
+            !html.contains("<script"),
+            "{path} : aucune page d'administration n'a de script"
+        );
+        assert!(html.contains("href=\"/static/admin.css\""), "{path}");
+    }
+    let r = bat.get("/static/admin.css").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // A done action and a refusal, as pages.
+    let (s, html) = bat
+        .post_form_html(
+            &format!("/admin/elections/{id}/alerte"),
+            &[("alert", "Maintenance à 12 h")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let html = common::unescape_html(&html);
+    assert!(
+        html.contains("Le bandeau d'alerte est affiché sur les pages de vote."),
+        "{html}"
+    );
+    let (s, html) = bat
+        .post_form_html(
+            &format!("/admin/elections/{id}/procurations"),
+            &[
+                ("mandant", "40444"),
+                ("mandataire", "40444"),
+                ("reference", "f"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = common::unescape_html(&html);
+    assert!(html.contains("<h1>Action refusée</h1>"), "{html}");
+    assert!(
+        html.contains("le mandant et le mandataire doivent être deux électeurs différents"),
+        "{html}"
+    );
+    // The downloads.
+    let r = bat.get(&format!("/admin/journal.csv?election={id}")).await;
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let r = bat
+        .get(&format!("/admin/elections/{id}/emargement.pdf"))
+        .await;
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    app.stop().await;
+}
+
 on_both_backends!(
+    every_admin_page_renders_in_french_under_the_same_protections,
     a_roll_is_all_or_nothing_and_a_reimport_waits_for_confirmation_of_its_differences,
     the_staff_login_has_the_protections_of_the_electors_login,
     the_ceremony_relay_refuses_forged_conflicting_and_late_messages,
