@@ -8,7 +8,8 @@
 //!   fine, low-level: you place text). This crate adds what a document needs above that: A4
 //!   pages in millimetres from the top-left corner, a regular and a bold face, text aligned left,
 //!   right or centred, paragraphs wrapped to a width, lines and boxes.
-//! - **The font is committed** (`fonts/DejaVuSans*.ttf`, Bitstream Vera licence with public-domain
+//! - **The font is committed** (`fonts/DejaVuSans*.ttf`: regular, bold, mono — byte for byte the
+//!   files of `tally/fonts/`, so git stores them once; Bitstream Vera licence with public-domain
 //!   DejaVu changes, `fonts/LICENSE.txt`) and compiled into the binary, so that a document is the
 //!   same on every machine and never depends on the fonts installed; krilla embeds only the
 //!   glyphs used (subset) and a ToUnicode map, so that `pdftotext` gives the text back.
@@ -34,6 +35,8 @@ use skrifa::instance::{LocationRef, Size};
 pub const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 /// The bold face (DejaVu Sans Bold).
 pub const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+/// The monospaced face (DejaVu Sans Mono), for tables of figures and hashes.
+pub const MONO_TTF: &[u8] = include_bytes!("../fonts/DejaVuSansMono.ttf");
 
 /// A4 width in millimetres.
 pub const A4_WIDTH: f32 = 210.0;
@@ -61,6 +64,8 @@ pub enum Style {
     Regular,
     /// Bold.
     Bold,
+    /// Monospaced.
+    Mono,
 }
 
 /// Horizontal alignment of a text relative to its `x`.
@@ -85,6 +90,7 @@ const TABULATED: usize = 0x2100;
 struct Widths {
     regular: Vec<f32>,
     bold: Vec<f32>,
+    mono: Vec<f32>,
 }
 
 /// The fonts of a document and their metrics.
@@ -92,6 +98,7 @@ struct Widths {
 pub struct Fonts {
     regular: Font,
     bold: Font,
+    mono: Font,
     widths: Arc<Widths>,
 }
 
@@ -135,12 +142,16 @@ impl Fonts {
             Font::new(REGULAR_TTF.to_vec().into(), 0).ok_or(PdfError::Font("DejaVuSans.ttf"))?;
         let bold =
             Font::new(BOLD_TTF.to_vec().into(), 0).ok_or(PdfError::Font("DejaVuSans-Bold.ttf"))?;
+        let mono =
+            Font::new(MONO_TTF.to_vec().into(), 0).ok_or(PdfError::Font("DejaVuSansMono.ttf"))?;
         Ok(Fonts {
             regular,
             bold,
+            mono,
             widths: Arc::new(Widths {
                 regular: table(REGULAR_TTF),
                 bold: table(BOLD_TTF),
+                mono: table(MONO_TTF),
             }),
         })
     }
@@ -149,6 +160,7 @@ impl Fonts {
         match style {
             Style::Regular => self.regular.clone(),
             Style::Bold => self.bold.clone(),
+            Style::Mono => self.mono.clone(),
         }
     }
 
@@ -157,6 +169,7 @@ impl Fonts {
         let (data, table) = match style {
             Style::Regular => (REGULAR_TTF, &self.widths.regular),
             Style::Bold => (BOLD_TTF, &self.widths.bold),
+            Style::Mono => (MONO_TTF, &self.widths.mono),
         };
         let mut em = 0.0;
         for c in text.chars() {
@@ -493,6 +506,8 @@ mod tests {
         assert!(a > 5.0 && a < 20.0, "{a}");
         assert!(b > a);
         assert!(f.width(Style::Bold, 10.0, "Maître") > a);
+        let m = f.width(Style::Mono, 10.0, "iiii");
+        assert!((m - f.width(Style::Mono, 10.0, "MMMM")).abs() < 0.01, "chasse fixe");
         assert!((f.width(Style::Regular, 20.0, "Maître") - 2.0 * a).abs() < 0.01);
     }
 
