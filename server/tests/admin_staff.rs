@@ -568,11 +568,12 @@ async fn a_test_election_rehearses_the_vote_and_is_discarded(backend: Backend) {
             .steps[3]
             .done
     );
-    // A second test election takes the next number; the bâtonnier may discard an unsealed real one.
+    // A second test election takes a number never used before (a server may still cache the
+    // discarded one); the bâtonnier may discard an unsealed real election.
     let again = definition::create_test(&admin, &real.id, None)
         .await
         .unwrap();
-    assert_eq!(again, "reelle-essai-1");
+    assert_eq!(again, "reelle-essai-2");
     definition::discard(&admin, &real.id).await.unwrap();
     app.stop().await;
 }

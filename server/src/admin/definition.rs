@@ -192,7 +192,8 @@ pub async fn update(admin: &Admin, election: &str, new: &Election) -> Result<()>
 }
 
 /// Creates a test election (scrutin à blanc) rehearsing `election`: the same definition and
-/// liste électorale, under the ids `{election}-essai-N` (campaign `{campaign}-essai-N`, so its
+/// liste électorale, under the ids `{election}-essai-N`, N never used before (campaign
+/// `{campaign}-essai-N`, so its
 /// codes are not those of the real vote), marked as a test everywhere (letters, alert banner of
 /// the voting pages), to be discarded afterwards. `bureau` replaces the bureau (the bureau
 /// members rehearse with separate key files: a key file serves one ceremony only).
@@ -208,6 +209,8 @@ pub async fn create_test(admin: &Admin, election: &str, bureau: Option<Bureau>) 
             )));
         }
         let mut def = setup::definition(&admin.db, election).await?;
+        // An id never used before, not even by a discarded test election (the audit log keeps
+        // them): a server process may still hold a discarded sealed election in its cache.
         let mut n = 1;
         let id = loop {
             let id = format!("{}-essai-{n}", def.election_id);
@@ -215,7 +218,11 @@ pub async fn create_test(admin: &Admin, election: &str, bureau: Option<Bureau>) 
                 .bind(&id)
                 .fetch_optional(admin.db.read())
                 .await?;
-            if exists.is_none() {
+            let used = sqlx::query("SELECT 1 AS x FROM audit_log WHERE election_id = $1 LIMIT 1")
+                .bind(&id)
+                .fetch_optional(admin.db.read())
+                .await?;
+            if exists.is_none() && used.is_none() {
                 break id;
             }
             n += 1;

@@ -514,6 +514,10 @@ async fn codes_page(staff: Staff, Path(id): Path<String>) -> Response {
     page(&staff, Some(&id), r)
 }
 
+/// Most electors whose codes the page issues: 14 ms of argon2id each on two cores and a page of
+/// PDF each must fit in the request time limit; beyond, the command line.
+const PAGE_ISSUANCE_LIMIT: i64 = 2000;
+
 #[derive(Debug, Deserialize)]
 struct IssueForm {
     csrf: String,
@@ -547,7 +551,32 @@ async fn codes_issue(
         let delivery = Delivery {
             email: f.email.is_some(),
         };
-        let issued = codes::issue(&staff.admin, &id, delivery).await?;
+        let electors: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM electors WHERE election_id = $1 AND rights <> '[]'",
+        )
+        .bind(&id)
+        .fetch_one(staff.admin.db.read())
+        .await?;
+        if electors > PAGE_ISSUANCE_LIMIT {
+            let e = crate::error::Error::Refused(format!(
+                "{electors} électeurs : pour plus de {PAGE_ISSUANCE_LIMIT} électeurs, émettez les \
+                 codes avec la commande « urne-server admin issue-codes {id} -o courriers.pdf » \
+                 sur le serveur (la page attendrait plus longtemps que le délai d'une requête)"
+            ));
+            return Err(staff
+                .admin
+                .audited::<()>(Some(&id), "codes.emission", Err(e))
+                .await
+                .err()
+                .unwrap_or_else(|| Error::internal("refus perdu")));
+        }
+        // The issuance runs to its end even if the browser gives up waiting: the codes and their
+        // audit entry stay consistent (the letters would then be re-issued).
+        let admin = staff.admin.clone();
+        let election = id.clone();
+        let issued = tokio::spawn(async move { codes::issue(&admin, &election, delivery).await })
+            .await
+            .map_err(Error::internal)??;
         Ok(letters_response(
             &staff,
             issued,
