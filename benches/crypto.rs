@@ -265,13 +265,15 @@ const booth = await loadBooth(readFileSync("{wasm}"));
 const req = {{ election: "{fp}", election_key: "{key}", contests: [{{ contest: 0, options: 30, max: 12 }}],
   selections: [[0,1,2,3,4,5,6,7,8,9,10,11]], secret: "{secret}" }};
 booth.makeBallot(req);
-const millis = [];
+const millis = [], cpu = [];
 for (let i = 0; i < 20; i++) {{
-  const t = performance.now();
+  const t = performance.now(), c = process.cpuUsage();
   booth.makeBallot(req);
   millis.push(performance.now() - t);
+  const d = process.cpuUsage(c);
+  cpu.push((d.user + d.system) / 1000);
 }}
-console.log(JSON.stringify(millis));
+console.log(JSON.stringify({{ millis, cpu }}));
 "#,
         loader = root.join("booth/js/booth.js").display(),
         wasm = root.join("booth/dist/urne_booth.wasm").display(),
@@ -287,12 +289,22 @@ console.log(JSON.stringify(millis));
     if !out.status.success() {
         return Err(format!("node : {}", String::from_utf8_lossy(&out.stderr)).into());
     }
-    let mut millis: Vec<f64> = serde_json::from_slice(&out.stdout)?;
+    #[derive(serde::Deserialize)]
+    struct Out {
+        millis: Vec<f64>,
+        cpu: Vec<f64>,
+    }
+    let Out {
+        mut millis,
+        mut cpu,
+    } = serde_json::from_slice(&out.stdout)?;
     millis.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
     let mean = millis.iter().sum::<f64>() / millis.len() as f64;
     println!(
-        "wasm sous node, chiffrement + preuves d'un bulletin 12 sur 30 : moyenne {mean:.1} ms, médiane {:.1} ms, min {:.1} ms, max {:.1} ms ({} bulletins)",
+        "wasm sous node, chiffrement + preuves d'un bulletin 12 sur 30 : moyenne {mean:.1} ms, médiane {:.1} ms (CPU {:.1} ms), min {:.1} ms, max {:.1} ms ({} bulletins)",
         millis[millis.len() / 2],
+        cpu[cpu.len() / 2],
         millis[0],
         millis[millis.len() - 1],
         millis.len()

@@ -35,4 +35,6 @@ pub use report::{
     Check, CheckId, ContestCounts, ContestFigures, Failure, Fingerprints, Lang, Report, Stage,
     Status, Text, Verdict,
 };
-pub use run::{DEFAULT_CHUNK, Options, Progress, Verification, VerifiedElection, verify};
+pub use run::{
+    DEFAULT_CHUNK, Options, Progress, Verification, VerifiedElection, check_partial, verify,
+};

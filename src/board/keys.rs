@@ -21,7 +21,7 @@ impl PublicKey {
     pub fn verifying_key(&self) -> Result<VerifyingKey, String> {
         let vk = VerifyingKey::from_bytes(&self.0)
             .map_err(|_| "clé publique ed25519 invalide (point non décompressable)".to_owned())?;
-        if vk.to_edwards().compress().to_bytes() != self.0 {
+        if !is_canonical_encoding(&self.0) {
             return Err("clé publique ed25519 non canonique".to_owned());
         }
         if vk.is_weak() {
@@ -77,6 +77,27 @@ impl std::fmt::Display for PublicKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_hex())
     }
+}
+
+/// Whether the encoding of a point that decompresses is the one its compression gives back,
+/// decided on the bytes (no field inversion: the genesis holds one key per elector, and the
+/// verifier reads every one). An encoding is `y` (255 bits, little-endian) and the sign of `x`
+/// (top bit). Compression writes `y mod p` (`p = 2^255 − 19`) and the sign of `x`, which is 0
+/// when `x = 0`; so the encoding is canonical iff `y < p`, and the sign bit is clear when
+/// `x = 0`, i.e. when `y = ±1`.
+fn is_canonical_encoding(bytes: &[u8; 32]) -> bool {
+    let sign = bytes[31] >> 7;
+    let mut y = *bytes;
+    y[31] &= 0x7f;
+    // y ≥ p: the top byte 0x7f, thirty 0xff, and the low byte at least 0xed.
+    let at_least_p = y[31] == 0x7f && y[1..31].iter().all(|&b| b == 0xff) && y[0] >= 0xed;
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    let mut minus_one = [0xffu8; 32];
+    minus_one[0] = 0xec;
+    minus_one[31] = 0x7f;
+    let x_is_zero = y == one || y == minus_one;
+    !(at_least_p || (sign == 1 && x_is_zero))
 }
 
 /// An ed25519 signature (64 bytes, `R ‖ S`).
@@ -165,6 +186,37 @@ mod tests {
         assert!(!PublicKey::of(&k).verifies(&m2, &sig));
         let m3 = signed_message("URNE-V1-seal", &Hash32([2; 32]), &[]);
         assert!(!PublicKey::of(&k).verifies(&m3, &sig));
+    }
+
+    #[test]
+    fn the_byte_canonicity_check_agrees_with_recompression() {
+        let same = |bytes: [u8; 32]| {
+            if let Ok(vk) = VerifyingKey::from_bytes(&bytes) {
+                assert_eq!(
+                    is_canonical_encoding(&bytes),
+                    vk.to_edwards().compress().to_bytes() == bytes,
+                    "{}",
+                    hex(&bytes)
+                );
+            }
+        };
+        // Every encoding near p, near 0, ±1, with either sign bit.
+        for sign in [0u8, 0x80] {
+            for low in 0u8..=255 {
+                let mut near_p = [0xffu8; 32];
+                near_p[31] = 0x7f | sign;
+                near_p[0] = low;
+                same(near_p);
+                let mut small = [0u8; 32];
+                small[0] = low;
+                small[31] = sign;
+                same(small);
+            }
+        }
+        // And many pseudo-random ones.
+        for i in 0u32..20_000 {
+            same(tagged_hash("URNE-V1-test-canonical", &[&i.to_le_bytes()]).0);
+        }
     }
 
     #[test]

@@ -115,3 +115,63 @@ pub(crate) fn first_bad_proof(params: &ElectionParams, bytes: &[u8]) -> Option<(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::Payload;
+    use crate::verify::testkit::{Fixture, OPENING, Spec};
+
+    fn ballot() -> (Fixture, Vec<u8>) {
+        let mut f = Fixture::new(Spec::default());
+        let voter = f.electors[3].clone();
+        let Payload::Ballot(b) = f.ballot(&voter, &[(0, vec![1]), (1, vec![0, 3])], OPENING + 1)
+        else {
+            unreachable!()
+        };
+        (f, b.ballot)
+    }
+
+    /// Start of contest 1 in the bytes: header (69), contest 0 with 3 options, max 1.
+    const CONTEST_1: usize = 69 + 12 + 4 * 288 + 3 * 32;
+
+    #[test]
+    fn a_valid_ballot_has_no_failing_proof() {
+        let (f, bytes) = ballot();
+        assert_eq!(first_bad_proof(&f.params, &bytes), None);
+    }
+
+    #[test]
+    fn an_altered_response_names_its_option_the_blank_or_the_range() {
+        let (f, bytes) = ballot();
+        // Last response of a 0/1 proof: α β a₀ b₀ a₁ b₁ c₀ z₀ z₁.
+        for (at, culprit) in [
+            (CONTEST_1 + 12 + 2 * 288 + 64 + 6 * 32, Culprit::Option(2)),
+            (CONTEST_1 + 12 + 4 * 288 + 64 + 6 * 32, Culprit::Blank),
+            (bytes.len() - 64 - 32, Culprit::Range),
+        ] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 1;
+            assert_eq!(
+                first_bad_proof(&f.params, &bad),
+                Some((1, culprit)),
+                "byte {at}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_altered_ciphertext_fails_every_proof_of_its_contest() {
+        let (f, bytes) = ballot();
+        // β of option 1 of contest 1, replaced by another group element (α of option 0).
+        let mut bad = bytes.clone();
+        let alpha0 = CONTEST_1 + 12;
+        let beta1 = CONTEST_1 + 12 + 288 + 32;
+        let a: Vec<u8> = bad[alpha0..alpha0 + 32].to_vec();
+        bad[beta1..beta1 + 32].copy_from_slice(&a);
+        assert_eq!(
+            first_bad_proof(&f.params, &bad),
+            Some((1, Culprit::Contest))
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 use super::report::{CheckId, ContestFigures, Failure, Text};
 use crate::board::{Genesis, PublicKey};
+use crate::ceremony::Ceremony;
 use crate::crypto::ballot::{ContestShape, ElectionParams};
 use crate::crypto::dkg::{BureauKeys, DkgTranscript};
 use crate::encoding::Hash32;
@@ -150,8 +151,10 @@ fn dkg_failure(code: &'static str, fr: String, en: String) -> Failure {
     f
 }
 
-/// Replays the key ceremony and checks that it gives the genesis's bureau and election key.
-fn bureau_keys(genesis: &Genesis) -> Result<BureauKeys, Failure> {
+/// Replays the key ceremony and checks that it is the ceremony of this election's bureau
+/// (`ceremony::Ceremony::of_election`: its id binds every proof to the barreau, the campaign, the
+/// election and the bureau's members and keys) and gives the genesis's bureau and election key.
+fn bureau_keys(genesis: &Genesis, definition: &Election) -> Result<BureauKeys, Failure> {
     let transcript = DkgTranscript::decode(&genesis.bureau.dkg_transcript).map_err(|e| {
         dkg_failure(
             "dkg.decode",
@@ -159,6 +162,32 @@ fn bureau_keys(genesis: &Genesis) -> Result<BureauKeys, Failure> {
             format!("unreadable key generation transcript: {e}"),
         )
     })?;
+    let ceremony = Ceremony::of_election(definition).params().map_err(|e| {
+        dkg_failure(
+            "dkg.ceremony",
+            format!("cérémonie des clés de la définition impossible : {e}"),
+            format!("the definition's key ceremony is impossible: {e}"),
+        )
+    })?;
+    if transcript.params != ceremony {
+        return Err(dkg_failure(
+            "dkg.ceremony",
+            "la génération de clé n'est pas la cérémonie du bureau de cette élection".into(),
+            "the key generation is not the ceremony of this election's bureau".into(),
+        )
+        .expected(
+            format!(
+                "{} ({} sur {})",
+                ceremony.ceremony, ceremony.threshold, ceremony.scrutateurs
+            ),
+            format!(
+                "{} ({} sur {})",
+                transcript.params.ceremony,
+                transcript.params.threshold,
+                transcript.params.scrutateurs
+            ),
+        ));
+    }
     let keys = transcript.verify().map_err(|e| {
         dkg_failure(
             "dkg.transcript",
@@ -315,7 +344,7 @@ pub(crate) fn check_genesis(
             format!("contest {i} of the definition: {why}"),
         )
     })?;
-    let keys = bureau_keys(genesis)?;
+    let keys = bureau_keys(genesis, &definition)?;
     let params = ElectionParams::new(fingerprint, keys.election_key(), shapes).map_err(|e| {
         genesis_failure(
             "genesis.contest_shape",
@@ -332,4 +361,126 @@ pub(crate) fn check_genesis(
         },
         figures,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{CredentialEntry, Right};
+    use crate::verify::testkit::{Fixture, Spec};
+
+    fn contest(kind: serde_json::Value, candidacies: usize) -> serde_json::Value {
+        let mut c = kind;
+        c["candidacies"] = (0..candidacies)
+            .map(|i| serde_json::json!({"kind": "individual", "id": format!("C{i}"), "candidate": format!("{}", 43000 + i)}))
+            .collect();
+        c
+    }
+
+    fn election(contests: Vec<serde_json::Value>) -> Election {
+        let f = Fixture::new(Spec::default());
+        let mut v = serde_json::to_value(&f.definition).unwrap();
+        v["contests"] = serde_json::Value::Array(contests);
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn ordinal(sex: &str, basis: Option<(u64, u64)>) -> serde_json::Value {
+        let mut c = serde_json::json!({"kind": "cnb_ordinal", "id": format!("ordinal-{sex}"),
+            "circonscription": "nationale", "sex": sex, "seats": 2});
+        if let Some((voters, electors)) = basis {
+            c["weight_basis"] = serde_json::json!({"voters_on_january_first": voters, "ordinal_electors": electors});
+        }
+        contest(c, 3)
+    }
+
+    #[test]
+    fn shapes_follow_the_contest_kind_one_option_per_candidacy_and_at_most_the_seats() {
+        let e = election(vec![
+            contest(
+                serde_json::json!({"kind": "conseil_de_l_ordre", "id": "a", "round": 1, "seats": 3}),
+                5,
+            ),
+            contest(
+                serde_json::json!({"kind": "conseil_de_l_ordre", "id": "b", "round": 1, "seats": 9}),
+                4,
+            ),
+            contest(
+                serde_json::json!({"kind": "cnb_general", "id": "g", "circonscription": "nationale", "seats": 8}),
+                3,
+            ),
+            ordinal("F", None),
+        ]);
+        let shapes: Vec<(u32, u32)> = contest_shapes(&e)
+            .unwrap()
+            .iter()
+            .map(|s| (s.options, s.max))
+            .collect();
+        assert_eq!(shapes, vec![(5, 3), (4, 4), (3, 1), (3, 2)]);
+        let f = Fixture::new(Spec::default());
+        let s: Vec<(u32, u32)> = contest_shapes(&f.definition)
+            .unwrap()
+            .iter()
+            .map(|s| (s.options, s.max))
+            .collect();
+        assert_eq!(
+            s,
+            vec![(3, 1), (4, 2)],
+            "the bâtonnier is one of the tickets"
+        );
+    }
+
+    #[test]
+    fn a_contest_without_candidacies_has_no_shape() {
+        let e = election(vec![contest(
+            serde_json::json!({"kind": "conseil_de_l_ordre", "id": "vide", "round": 1, "seats": 3}),
+            0,
+        )]);
+        let (i, why) = contest_shapes(&e).unwrap_err();
+        assert_eq!(i, 0);
+        assert!(why.contains("sans candidature"), "{why}");
+    }
+
+    fn genesis_with(weights: &[(u32, u64)], n: usize) -> Genesis {
+        let mut g = Fixture::new(Spec::default()).genesis;
+        let entries = (0..n)
+            .map(|i| CredentialEntry {
+                public_key: crate::verify::testkit::board_key(&crate::verify::testkit::credential(
+                    &format!("ordinal {i}"),
+                )),
+                rights: weights
+                    .iter()
+                    .map(|&(contest, weight)| Right { contest, weight })
+                    .collect(),
+            })
+            .collect();
+        g.set_credentials(entries).unwrap();
+        g
+    }
+
+    #[test]
+    fn the_national_ordinal_electors_carry_the_declared_quotient_in_both_scrutins() {
+        // 100 avocats, 7 ordinal electors: floor(100 / 7) = 14 voices (art. 25).
+        let e = election(vec![
+            ordinal("F", Some((100, 7))),
+            ordinal("M", Some((100, 7))),
+        ]);
+        let ok = genesis_with(&[(0, 14), (1, 14)], 3);
+        let figures = credential_rights(&ok, &e).unwrap();
+        assert_eq!((figures[0].inscrits, figures[0].inscrits_weight), (3, 42));
+        let bad = genesis_with(&[(0, 15), (1, 15)], 3);
+        let f = credential_rights(&bad, &e).unwrap_err();
+        assert_eq!((f.code, f.contest), ("credentials.weight", Some(0)));
+        assert_eq!(
+            (f.expected.as_deref(), f.found.as_deref()),
+            (Some("14"), Some("15"))
+        );
+    }
+
+    #[test]
+    fn undeclared_national_ordinal_weights_must_be_the_same_for_every_elector_and_scrutin() {
+        let e = election(vec![ordinal("F", None), ordinal("M", None)]);
+        assert!(credential_rights(&genesis_with(&[(0, 9), (1, 9)], 2), &e).is_ok());
+        let f = credential_rights(&genesis_with(&[(0, 9), (1, 8)], 2), &e).unwrap_err();
+        assert_eq!((f.code, f.contest), ("credentials.weight", Some(1)));
+    }
 }

@@ -595,3 +595,70 @@ pub fn archive_failure(error: &ArchiveError) -> Result<Failure, Text> {
     f.offset = error.offset();
     Ok(f)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::PublicKey;
+
+    fn pk() -> PublicKey {
+        crate::verify::testkit::board_key(&crate::verify::testkit::credential("x"))
+    }
+
+    #[test]
+    fn a_rule_broken_by_a_ballot_is_a_ballots_failure_and_by_a_proxy_a_proxies_failure() {
+        let revoked = |kind| ChainError::RevokedCredential {
+            height: 9,
+            kind,
+            role: "électeur",
+            credential: pk(),
+            revoked_at: 2,
+        };
+        let f = chain_failure(&revoked(EventKind::Ballot), Some(100));
+        assert_eq!(
+            (f.check, f.code, f.height, f.offset),
+            (
+                CheckId::Ballots,
+                "ballot.revoked_credential",
+                Some(9),
+                Some(100)
+            )
+        );
+        assert_eq!(f.credential, Some(pk()));
+        assert!(
+            f.message.en.contains("elector credential"),
+            "{}",
+            f.message.en
+        );
+        let f = chain_failure(&revoked(EventKind::ProxyCredential), None);
+        assert_eq!(
+            (f.check, f.code),
+            (CheckId::Proxies, "proxy.revoked_credential")
+        );
+        let f = chain_failure(
+            &ChainError::OrdreSignatureInvalid {
+                height: 5,
+                kind: EventKind::Close,
+            },
+            None,
+        );
+        assert_eq!((f.check, f.code), (CheckId::Close, "close.signature"));
+        let f = chain_failure(&ChainError::SealInvalid, None);
+        assert_eq!(
+            (f.check, f.code, f.height),
+            (CheckId::Seal, "seal.invalid", Some(1))
+        );
+    }
+
+    #[test]
+    fn an_input_output_error_is_not_a_verdict_on_the_election() {
+        let e = ArchiveError::Io {
+            offset: 7,
+            source: std::io::Error::other("disque"),
+        };
+        let t = archive_failure(&e).unwrap_err();
+        assert!(t.fr.contains("octet 7"), "{}", t.fr);
+        let f = archive_failure(&ArchiveError::BadMagic).unwrap();
+        assert_eq!((f.check, f.code), (CheckId::Archive, "archive.magic"));
+    }
+}

@@ -15,16 +15,22 @@ use crate::count::{
     BoardFigures, BoardFiguresBuilder, CountError, ElectionResult, InternetCounts, check_result,
 };
 use crate::crypto::decryption::{PartialDecryption, decrypt_tally};
+use crate::crypto::dkg::BureauKeys;
 use crate::crypto::domain;
 use crate::crypto::tally::{EncryptedTally, TallyAccumulator};
 use crate::encoding::{Hash32, tagged_hash};
 use crate::pv::Pv;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
+use std::sync::Arc;
 
 /// Ballots checked together on all cores. 2 048 ballots of a few kilobytes: a few megabytes,
 /// whatever the size of the archive.
 pub const DEFAULT_CHUNK: usize = 2048;
+
+/// Chunks of ballots verified at once: two, so that the pool starts the next chunk while the
+/// last groups of the previous one finish.
+const IN_FLIGHT: usize = 2;
 
 /// What to verify besides the archive.
 #[derive(Debug, Clone)]
@@ -110,6 +116,58 @@ struct Seen {
     received_at: Option<u64>,
 }
 
+/// A chunk of ballots being verified on the thread pool.
+struct Inflight {
+    ballots: u64,
+    #[cfg(feature = "parallel")]
+    result: std::sync::mpsc::Receiver<Result<TallyAccumulator, Failure>>,
+    #[cfg(not(feature = "parallel"))]
+    result: Result<TallyAccumulator, Failure>,
+}
+
+impl Inflight {
+    fn start(ctx: Arc<ElectionContext>, chunk: Vec<PendingBallot>) -> Self {
+        let ballots = chunk.len() as u64;
+        #[cfg(feature = "parallel")]
+        {
+            let (tx, rx) = std::sync::mpsc::channel();
+            rayon::spawn(move || {
+                // The receiver waits for this result unless the verification already stopped.
+                let _ = tx.send(verify_chunk(&ctx, &chunk));
+            });
+            Inflight {
+                ballots,
+                result: rx,
+            }
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            Inflight {
+                ballots,
+                result: verify_chunk(&ctx, &chunk),
+            }
+        }
+    }
+
+    /// The number of ballots and their partial tally (or the first failure).
+    fn finish(self) -> (u64, Result<TallyAccumulator, Failure>) {
+        #[cfg(feature = "parallel")]
+        let result = self.result.recv().unwrap_or_else(|_| {
+            Err(Failure::new(
+                CheckId::Ballots,
+                "ballot.worker",
+                Text::new(
+                    "la vérification d'un lot de bulletins s'est interrompue",
+                    "the verification of a chunk of ballots stopped",
+                ),
+            ))
+        });
+        #[cfg(not(feature = "parallel"))]
+        let result = self.result;
+        (self.ballots, result)
+    }
+}
+
 enum Stop {
     Failure(Box<Failure>),
     Error(Text),
@@ -124,7 +182,8 @@ impl From<Failure> for Stop {
 struct Run<'o> {
     options: &'o Options,
     checker: ChainChecker,
-    ctx: Option<ElectionContext>,
+    ctx: Option<Arc<ElectionContext>>,
+    inflight: std::collections::VecDeque<Inflight>,
     counts: BTreeMap<CheckId, u64>,
     notes: BTreeMap<CheckId, Text>,
     done: BTreeSet<CheckId>,
@@ -162,6 +221,7 @@ impl<'o> Run<'o> {
             options,
             checker: ChainChecker::new(),
             ctx: None,
+            inflight: std::collections::VecDeque::new(),
             counts: BTreeMap::new(),
             notes: BTreeMap::new(),
             done: BTreeSet::new(),
@@ -199,18 +259,24 @@ impl<'o> Run<'o> {
         };
         let mut reader = ArchiveReader::new(input).map_err(|e| archive(&e))?;
         while let Some(item) = reader.next() {
-            let e = item.map_err(|e| archive(&e))?;
-            let checked = self
-                .checker
-                .push_deferring_ballots(&e.bytes)
-                .map_err(|err| chain_failure(&err, Some(e.offset)))?;
-            self.progress.events += 1;
-            self.progress.bytes = reader.offset();
-            self.on_event(checked, e.offset)?;
+            let step = item.map_err(|e| archive(&e)).and_then(|e| {
+                let checked = self
+                    .checker
+                    .push_deferring_ballots(&e.bytes)
+                    .map_err(|err| chain_failure(&err, Some(e.offset)))?;
+                self.progress.events += 1;
+                self.progress.bytes = reader.offset();
+                self.on_event(checked, e.offset)
+            });
+            if let Err(stop) = step {
+                // The ballots read before this event come before it: their failure is the first.
+                self.flush(true)?;
+                return Err(stop);
+            }
             progress(&self.progress);
         }
         self.progress.bytes = reader.offset();
-        self.flush()?;
+        self.flush(true)?;
         let end = reader.offset();
         self.checker
             .finish()
@@ -281,7 +347,7 @@ impl<'o> Run<'o> {
                     .insert(CheckId::Credentials, g.credentials.len() as u64);
                 self.acc = Some(TallyAccumulator::new(&ctx.params));
                 self.inscrits_weight = figures.iter().map(|f| f.inscrits_weight).collect();
-                self.ctx = Some(ctx);
+                self.ctx = Some(Arc::new(ctx));
                 for c in [CheckId::Genesis, CheckId::Dkg, CheckId::Credentials] {
                     self.done.insert(c);
                 }
@@ -300,11 +366,11 @@ impl<'o> Run<'o> {
                     bytes: b.ballot,
                 });
                 if self.pending.len() >= self.options.chunk.max(1) {
-                    self.flush()?;
+                    self.flush(false)?;
                 }
             }
             Payload::Close(c) => {
-                self.flush()?;
+                self.flush(true)?;
                 self.done.insert(CheckId::Proxies);
                 self.done.insert(CheckId::Ballots);
                 self.done.insert(CheckId::Close);
@@ -323,7 +389,7 @@ impl<'o> Run<'o> {
                 );
             }
             Payload::EncryptedTally(t) => {
-                self.flush()?;
+                self.flush(true)?;
                 self.on_tally(&t.tally, hash, height)?;
             }
             Payload::PartialDecryption(d) => self.on_partial(d.member, &d.share, height)?,
@@ -337,16 +403,47 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    /// Verifies the pending ballots and adds them to the tally.
-    fn flush(&mut self) -> Result<(), Stop> {
-        if self.pending.is_empty() {
-            return Ok(());
+    /// Sends the pending ballots to be verified on the pool. At most [`IN_FLIGHT`] chunks are
+    /// verified at once (the oldest is taken in first), so that reading the next chunk overlaps
+    /// their verification and the pool never waits for the reader; with `wait`, takes every
+    /// chunk in, so that every ballot read so far is verified and tallied.
+    fn flush(&mut self, wait: bool) -> Result<(), Stop> {
+        while self.inflight.len() >= IN_FLIGHT {
+            self.join_oldest()?;
         }
-        let chunk = std::mem::take(&mut self.pending);
-        let Some(ctx) = self.ctx.as_ref() else {
+        if !self.pending.is_empty()
+            && let Some(ctx) = self.ctx.clone()
+        {
+            let chunk = std::mem::take(&mut self.pending);
+            self.inflight.push_back(Inflight::start(ctx, chunk));
+        }
+        if wait {
+            self.join()?;
+        }
+        Ok(())
+    }
+
+    /// Takes in every chunk being verified, oldest first; on a failure, still waits for the
+    /// others (whose results are then moot) so that no verification outlives this one.
+    fn join(&mut self) -> Result<(), Stop> {
+        let mut first = Ok(());
+        while !self.inflight.is_empty() {
+            if let Err(stop) = self.join_oldest()
+                && first.is_ok()
+            {
+                first = Err(stop);
+            }
+        }
+        first
+    }
+
+    /// Takes in the oldest chunk being verified.
+    fn join_oldest(&mut self) -> Result<(), Stop> {
+        let Some(job) = self.inflight.pop_front() else {
             return Ok(());
         };
-        let part = verify_chunk(ctx, &chunk)?;
+        let (n, part) = job.finish();
+        let part = part?;
         if let Some(acc) = self.acc.as_mut() {
             acc.merge(part).map_err(|e| {
                 Failure::new(
@@ -356,10 +453,8 @@ impl<'o> Run<'o> {
                 )
             })?;
         }
-        self.progress.ballots += chunk.len() as u64;
-        self.add(CheckId::Ballots, chunk.len() as u64);
-        self.pending = chunk;
-        self.pending.clear();
+        self.progress.ballots += n;
+        self.add(CheckId::Ballots, n);
         Ok(())
     }
 
@@ -467,23 +562,6 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    /// The contest and option (`None`: the blank) a tally ciphertext index stands for, in the
-    /// order of docs/protocol.md §7 (per contest, its options then its blank).
-    fn place(&self, k: usize) -> Option<(u32, Option<u32>)> {
-        let tally = self.tally.as_ref()?;
-        let mut k = k;
-        for c in &tally.contests {
-            if k < c.options.len() {
-                return Some((c.contest, Some(k as u32)));
-            }
-            if k == c.options.len() {
-                return Some((c.contest, None));
-            }
-            k -= c.options.len() + 1;
-        }
-        None
-    }
-
     fn on_partial(&mut self, member: u32, share: &[u8], height: u64) -> Result<(), Stop> {
         let (Some(ctx), Some(tally), Some(fp)) = (
             self.ctx.as_ref(),
@@ -492,49 +570,7 @@ impl<'o> Run<'o> {
         ) else {
             return Ok(());
         };
-        let fail = |code, fr: String, en: String| {
-            let mut f = count_failure(CheckId::Decryptions, code, height, fr, en);
-            f.event = Some("PartialDecryption");
-            f.member = Some(member);
-            f
-        };
-        let p = PartialDecryption::decode(share).map_err(|e| {
-            fail(
-                "decryption.decode",
-                format!("déchiffrement partiel illisible : {e}"),
-                format!("unreadable partial decryption: {e}"),
-            )
-        })?;
-        if p.trustee.index() != member {
-            return Err(fail(
-                "decryption.member",
-                format!(
-                    "déchiffrement partiel du {} inscrit au nom du membre {member}",
-                    p.trustee
-                ),
-                format!(
-                    "partial decryption by member {} recorded under member {member}",
-                    p.trustee.index()
-                ),
-            )
-            .expected(member, p.trustee.index())
-            .into());
-        }
-        if let Err(e) = p.verify(&fp, &ctx.keys, &tally.ciphertexts()) {
-            let message = e.to_string();
-            let mut f = fail(
-                "decryption.proof",
-                format!("preuve de déchiffrement invalide : {message}"),
-                format!("invalid decryption proof: {message}"),
-            );
-            if let Some((contest, option)) =
-                index_after(&message, "chiffré ").and_then(|k| self.place(k))
-            {
-                f.contest = Some(contest);
-                f.option = option;
-            }
-            return Err(f.into());
-        }
+        let p = check_partial(fp, &ctx.keys, tally, member, share, Some(height))?;
         self.partials.push(p);
         self.add(CheckId::Decryptions, 1);
         Ok(())
@@ -907,7 +943,7 @@ impl<'o> Run<'o> {
                 Some(VerifiedElection {
                     genesis: g.clone(),
                     fingerprint: self.fingerprints.election.unwrap_or_default(),
-                    context,
+                    context: Arc::unwrap_or_clone(context),
                     head,
                     stage,
                     board,
@@ -924,6 +960,112 @@ impl<'o> Run<'o> {
             _ => None,
         };
         Verification { report, election }
+    }
+}
+
+/// The contest and option (`None`: the blank) a tally ciphertext index stands for, in the order
+/// of docs/protocol.md §7 (per contest, its options then its blank).
+fn place(tally: &EncryptedTally, k: usize) -> Option<(u32, Option<u32>)> {
+    let mut k = k;
+    for c in &tally.contests {
+        if k < c.options.len() {
+            return Some((c.contest, Some(k as u32)));
+        }
+        if k == c.options.len() {
+            return Some((c.contest, None));
+        }
+        k -= c.options.len() + 1;
+    }
+    None
+}
+
+/// Checks member `member`'s partial decryption `share` (canonical bytes) of `tally`: it decodes,
+/// is that member's, and every proof holds against the member's key (docs/protocol.md §7.2). At
+/// `height` for a `PartialDecryption` event; `None` for a partial file (`urne-tally result`).
+pub fn check_partial(
+    fingerprint: Hash32,
+    keys: &BureauKeys,
+    tally: &EncryptedTally,
+    member: u32,
+    share: &[u8],
+    height: Option<u64>,
+) -> Result<PartialDecryption, Failure> {
+    let fail = |code, fr: String, en: String| {
+        let mut f = Failure::new(CheckId::Decryptions, code, Text::new(fr, en));
+        f.height = height;
+        f.event = height.map(|_| "PartialDecryption");
+        f.member = Some(member);
+        f
+    };
+    let p = PartialDecryption::decode(share).map_err(|e| {
+        fail(
+            "decryption.decode",
+            format!("déchiffrement partiel illisible : {e}"),
+            format!("unreadable partial decryption: {e}"),
+        )
+    })?;
+    if p.trustee.index() != member {
+        return Err(fail(
+            "decryption.member",
+            format!(
+                "déchiffrement partiel du {} inscrit au nom du membre {member}",
+                p.trustee
+            ),
+            format!(
+                "partial decryption by member {} recorded under member {member}",
+                p.trustee.index()
+            ),
+        )
+        .expected(member, p.trustee.index()));
+    }
+    if keys.public_key(p.trustee).is_none() {
+        return Err(fail(
+            "decryption.unknown_member",
+            format!("membre du bureau {member} inconnu"),
+            format!("bureau member {member} unknown"),
+        ));
+    }
+    if let Err(e) = p.verify(&fingerprint, keys, &tally.ciphertexts()) {
+        let message = e.to_string();
+        let mut f = fail(
+            "decryption.proof",
+            format!("preuve de déchiffrement invalide : {message}"),
+            format!("invalid decryption proof: {message}"),
+        );
+        if let Some((contest, option)) =
+            index_after(&message, "chiffré ").and_then(|k| place(tally, k))
+        {
+            f.contest = Some(contest);
+            f.option = option;
+        }
+        return Err(f);
+    }
+    Ok(p)
+}
+
+impl VerifiedElection {
+    /// Checks a partial decryption of this election's encrypted tally (from a partial file of
+    /// `urne-tally decrypt`, plan D3 step 3), as the verifier checks a `PartialDecryption`
+    /// event.
+    pub fn check_partial(&self, member: u32, share: &[u8]) -> Result<PartialDecryption, Failure> {
+        let Some(tally) = &self.tally else {
+            return Err(Failure::new(
+                CheckId::Decryptions,
+                "decryption.no_tally",
+                Text::new(
+                    "l'archive ne contient pas de dépouillement chiffré",
+                    "the archive holds no encrypted tally",
+                ),
+            ));
+        };
+        check_partial(
+            self.fingerprint,
+            &self.context.keys,
+            tally,
+            member,
+            share,
+            None,
+        )
     }
 }
 
@@ -1013,5 +1155,104 @@ pub fn verify<R: Read>(
 ) -> Verification {
     let mut run = Run::new(options);
     let outcome = run.stream(input, progress);
+    // Whatever stopped the stream, no verification job is left running.
+    let outcome = match (outcome, run.join()) {
+        (Err(stop), _) => Err(stop),
+        (Ok(_), Err(stop)) => Err(stop),
+        (Ok(head), Ok(())) => Ok(head),
+    };
     run.finish(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::testkit::{Fixture, Spec};
+
+    #[test]
+    fn a_receipt_later_than_an_archive_of_an_open_vote_is_not_yet_due() {
+        let mut f = Fixture::new(Spec::default());
+        let s = f.scenario();
+        let events = f.chain(&s.payloads);
+        let receipt = f.receipt(&events, 9).unwrap_or_else(|| unreachable!());
+        let options = Options {
+            receipts: vec![receipt],
+            ..Options::default()
+        };
+        // Downloaded after the ballot at height 7: height 9 is not in it yet.
+        let early = f.archive(&events[..8], true);
+        let r = verify(early.as_slice(), &options, &mut |_| {}).report;
+        assert_eq!(r.verdict, Verdict::Valid, "{:?}", r.failure);
+        let c = r.check(CheckId::Receipts).unwrap_or_else(|| unreachable!());
+        assert_eq!((c.status, c.count), (Status::Passed, Some(0)));
+        assert!(c.note.as_ref().is_some_and(|n| n.fr.contains("postérieur")));
+        // After the close, a receipt signed by the server beyond the end proves a dropped
+        // ballot.
+        let closed = f.archive(&f.chain(&s.payloads[..10]), true);
+        let beyond = Receipt::sign(
+            f.fp,
+            40,
+            receipt.event,
+            receipt.tracker,
+            receipt.received_at,
+            &f.server,
+        );
+        let options = Options {
+            receipts: vec![beyond],
+            ..Options::default()
+        };
+        let r = verify(closed.as_slice(), &options, &mut |_| {}).report;
+        assert_eq!(r.stage, Stage::Closed);
+        assert!(
+            matches!(r.failure, Some(ref fl) if fl.code == "receipt.missing"),
+            "{:?}",
+            r.failure
+        );
+    }
+
+    #[test]
+    fn a_verified_election_checks_a_partial_file_of_its_tally() {
+        let mut f = Fixture::new(Spec::default());
+        let s = f.scenario();
+        // The archive as `urne-tally decrypt` sees it: up to the encrypted tally.
+        let file = f.archive(&f.chain(&s.payloads[..11]), true);
+        let e = verify(file.as_slice(), &Options::default(), &mut |_| {})
+            .election
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(e.stage, Stage::Tallied);
+        let tally = e.tally.clone().unwrap_or_else(|| unreachable!());
+        let p = f.partial(1, &tally);
+        assert_eq!(
+            e.check_partial(1, &p.encode()).map(|x| x.trustee.index()),
+            Ok(1)
+        );
+        let wrong = e.check_partial(2, &p.encode()).unwrap_err();
+        assert_eq!(wrong.code, "decryption.member");
+        let mut bad = p.encode();
+        bad[8 + 96 + 64] ^= 1;
+        let bad = e.check_partial(1, &bad).unwrap_err();
+        assert_eq!(
+            (bad.code, bad.contest, bad.option),
+            ("decryption.proof", Some(0), Some(1))
+        );
+    }
+
+    #[test]
+    fn progress_is_reported_for_every_event_and_ends_at_the_file_size() {
+        let mut f = Fixture::new(Spec::default());
+        let s = f.scenario();
+        let file = f.archive(&f.chain(&s.payloads), true);
+        let mut seen = Vec::new();
+        let r = verify(file.as_slice(), &Options::default(), &mut |p| seen.push(*p)).report;
+        assert!(r.is_valid());
+        assert!(
+            seen.windows(2)
+                .all(|w| w[0].events <= w[1].events && w[0].bytes <= w[1].bytes)
+        );
+        let last = seen.last().copied().unwrap_or_default();
+        assert_eq!(
+            (last.events, last.ballots, last.bytes),
+            (20, 6, file.len() as u64)
+        );
+    }
 }

@@ -25,7 +25,7 @@ use crate::count::{BoardFigures, BoardFiguresBuilder, Declarations, ElectionResu
 use crate::crypto::ballot::{Ballot, ContestChoice, ElectionParams};
 use crate::crypto::credential::Credential;
 use crate::crypto::decryption::PartialDecryption as CryptoPartial;
-use crate::crypto::dkg::{BureauKeys, DkgParams, TrusteeSecret, run_ceremony};
+use crate::crypto::dkg::{BureauKeys, TrusteeSecret, run_ceremony};
 use crate::crypto::domain;
 use crate::crypto::tally::{EncryptedTally as CryptoTally, TallyAccumulator};
 use crate::encoding::{Hash32, tagged_hash};
@@ -181,11 +181,9 @@ impl Fixture {
         let bat_pk = PublicKey::of(&batonnier);
         let scr_pk: Vec<PublicKey> = scrutateurs.iter().map(PublicKey::of).collect();
         let definition = definition(&spec, &bat_pk, &scr_pk);
-        let ceremony = tagged_hash(
-            "URNE-V1-test-ceremony",
-            &[definition.election_id.as_bytes()],
-        );
-        let dkg = DkgParams::new(ceremony, 3, 2)
+        // The ceremony of the definition's bureau, as `urne-tally keygen` runs it.
+        let dkg = crate::ceremony::Ceremony::of_election(&definition)
+            .params()
             .unwrap_or_else(|e| unreachable!("fixture ceremony parameters: {e}"));
         let (transcript, batonnier_secret, shares) =
             run_ceremony(&dkg, &mut rng).unwrap_or_else(|e| unreachable!("fixture ceremony: {e}"));
@@ -331,6 +329,43 @@ impl Fixture {
             received_at,
             ballot: ballot.encode(),
         })
+    }
+
+    /// Many ballots at once, on all cores (for benchmarks and large tests): each
+    /// `(voter, selections, received_at)` as [`Fixture::ballot`], with its own randomness
+    /// derived from the spec's seed and its position, so the result is reproducible.
+    pub fn ballots(&self, votes: &[(Credential, Selections, u64)]) -> Vec<Payload> {
+        let one =
+            |(i, (voter, selections, received_at)): (usize, &(Credential, Selections, u64))| {
+                let seed = tagged_hash(
+                    "URNE-V1-test-ballot-rng",
+                    &[&[self.spec.seed], &(i as u64).to_le_bytes()],
+                );
+                let mut rng = ChaCha20Rng::from_seed(seed.0);
+                let choices: Vec<ContestChoice> = selections
+                    .iter()
+                    .map(|(contest, selected)| ContestChoice {
+                        contest: *contest,
+                        selected: selected.clone(),
+                    })
+                    .collect();
+                let ballot = Ballot::prepare(&self.params, voter, &choices, &mut rng)
+                    .unwrap_or_else(|e| unreachable!("fixture ballot: {e}"));
+                Payload::Ballot(BallotCast {
+                    credential: board_key(voter),
+                    received_at: *received_at,
+                    ballot: ballot.encode(),
+                })
+            };
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            votes.par_iter().enumerate().map(one).collect()
+        }
+        #[cfg(not(feature = "parallel"))]
+        {
+            votes.iter().enumerate().map(one).collect()
+        }
     }
 
     /// Re-signs ballot bytes with `voter` after an alteration (the signature is the last 64
@@ -579,7 +614,7 @@ impl Fixture {
 }
 
 /// Per contest, the selected options.
-type Selections = Vec<(u32, Vec<u32>)>;
+pub type Selections = Vec<(u32, Vec<u32>)>;
 
 /// Heights of the standard scenario's events, for tests that alter one.
 pub mod at {

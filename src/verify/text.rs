@@ -323,3 +323,29 @@ pub(crate) fn render(r: &Report, lang: Lang, source: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_agree_with_their_count_in_each_language() {
+        assert_eq!(agree("bulletins vérifiés", 1, Lang::Fr), "bulletin vérifié");
+        assert_eq!(agree("bulletins vérifiés", 0, Lang::Fr), "bulletin vérifié");
+        assert_eq!(
+            agree("bulletins vérifiés", 2, Lang::Fr),
+            "bulletins vérifiés"
+        );
+        assert_eq!(agree("ballots verified", 0, Lang::En), "ballots verified");
+        assert_eq!(agree("ballots verified", 1, Lang::En), "ballot verified");
+        assert_eq!(agree("proxies", 1, Lang::En), "proxy");
+        assert_eq!(agree("membres du bureau", 1, Lang::Fr), "membre du bureau");
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands_as_each_language_writes_them() {
+        assert_eq!(number(12_345, Lang::Fr), "12 345");
+        assert_eq!(number(12_345, Lang::En), "12,345");
+        assert_eq!(number(999, Lang::En), "999");
+    }
+}

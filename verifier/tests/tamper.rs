@@ -271,6 +271,18 @@ fn an_altered_key_ceremony_transcript_is_refused() {
 }
 
 #[test]
+fn a_key_ceremony_of_another_election_is_refused() {
+    // The transcript's ceremony id (its first 32 bytes) is not this definition's.
+    let mut f = Fixture::with_genesis(Spec::default(), |g| g.bureau.dkg_transcript[0] ^= 1);
+    let s = f.cast();
+    refused(
+        &verify_payloads(&f, &s.payloads, &Options::default()),
+        CheckId::Dkg,
+        "dkg.ceremony",
+    );
+}
+
+#[test]
 fn an_election_key_other_than_the_ceremony_s_is_refused() {
     let other = Point::mul_base(&Scalar::from(5u64)).compress().to_bytes();
     let mut f = Fixture::with_genesis(Spec::default(), |g| g.election_public_key = other);
@@ -874,4 +886,25 @@ fn a_receipt_not_signed_by_the_server_is_refused() {
         CheckId::Receipts,
         "receipt.signature",
     );
+}
+
+#[test]
+fn the_first_failure_is_reported_whatever_the_chunk_of_ballots_in_flight() {
+    let (f, mut s) = build();
+    let n = ballot_at(&mut s, 5).ballot.len();
+    flip_and_resign(&f, &mut s, 5, n - 64 - 32, 1);
+    let copy = s.at(7).clone();
+    s.payloads.insert(7, copy);
+    for chunk in [1, 2, 4, 64] {
+        let options = Options {
+            chunk,
+            ..Options::default()
+        };
+        let fl = refused(
+            &verify_payloads(&f, &s.payloads, &options),
+            CheckId::Ballots,
+            "ballot.proof",
+        );
+        assert_eq!(fl.height, Some(5), "chunk {chunk}");
+    }
 }
