@@ -319,7 +319,7 @@ pub async fn register_credentials(
             )));
         }
     }
-    sqlx::query("UPDATE elections SET codes_issued_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE elections SET codes_issued_at = $1, genesis = NULL WHERE id = $2")
         .bind(i(at))
         .bind(election)
         .execute(&mut *tx)

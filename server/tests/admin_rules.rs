@@ -476,6 +476,17 @@ async fn a_lost_code_is_reissued_the_old_one_is_revoked_and_a_voter_gets_none(ba
         .unwrap();
     let o = definition::overview(app.db(), &draft.id).await.unwrap();
     assert!(o.fingerprint.is_none(), "la genèse est à reconstruire");
+    // So does a new issuance of every code.
+    let build = urne::encoding::tagged_hash("URNE-V1-test-build", &[]);
+    sealing::build(&admin, &draft.id, build).await.unwrap();
+    codes::issue(&admin, &draft.id, Delivery::default())
+        .await
+        .unwrap();
+    let o = definition::overview(app.db(), &draft.id).await.unwrap();
+    assert!(
+        o.fingerprint.is_none(),
+        "la genèse des anciens codes ne peut être scellée"
+    );
     app.stop().await;
 }
 
