@@ -507,7 +507,10 @@ mod tests {
         assert!(b > a);
         assert!(f.width(Style::Bold, 10.0, "Maître") > a);
         let m = f.width(Style::Mono, 10.0, "iiii");
-        assert!((m - f.width(Style::Mono, 10.0, "MMMM")).abs() < 0.01, "chasse fixe");
+        assert!(
+            (m - f.width(Style::Mono, 10.0, "MMMM")).abs() < 0.01,
+            "chasse fixe"
+        );
         assert!((f.width(Style::Regular, 20.0, "Maître") - 2.0 * a).abs() < 0.01);
     }
 
