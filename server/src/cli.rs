@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand.
 
+pub mod admin;
 pub mod serve;
 
 use clap::{Parser, Subcommand};
@@ -18,4 +19,7 @@ pub struct Cli {
 pub enum Command {
     /// Serve the elector pages, the ballot box and the public board.
     Serve(serve::ServeArgs),
+    /// Administer the elections: accounts, definition, roll, candidacies, codes, proxies, key
+    /// ceremony, seal, vote, publication (issue 5).
+    Admin(admin::AdminArgs),
 }

@@ -115,6 +115,13 @@ impl Elections {
         Ok(Some(e))
     }
 
+    /// Drops `id` from the cache (a discarded test election whose id may be used again).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut m) = self.sealed.write() {
+            m.remove(id);
+        }
+    }
+
     /// Like [`Elections::sealed`], but an election that is not sealed is an error.
     pub async fn get(&self, db: &Db, id: &str) -> Result<Arc<SealedElection>> {
         self.sealed(db, id)

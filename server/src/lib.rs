@@ -13,8 +13,11 @@
 //! - [`ballots`]: ballot verification and the group-commit appender;
 //! - [`close`]: the close of the vote and the encrypted tally;
 //! - [`web`]: routes, pages, the public JSON API, the protections;
+//! - [`admin`]: election administration (issue 5): staff accounts and audit, roll, candidacies,
+//!   codes and letters, proxies, key ceremony relay, sealing, running the vote, publication;
 //! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo.
 
+pub mod admin;
 pub mod ballots;
 pub mod chain;
 pub mod cli;

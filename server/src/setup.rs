@@ -169,7 +169,8 @@ pub async fn roll(db: &Db, election: &str) -> Result<Roll> {
     file.into_roll().map_err(Error::internal)
 }
 
-async fn ensure_unsealed(db: &Db, election: &str) -> Result<()> {
+/// Refuses any change to a sealed election (DESIGN §3 « Sealing »).
+pub(crate) async fn ensure_unsealed(db: &Db, election: &str) -> Result<()> {
     let row = sqlx::query("SELECT head_height FROM elections WHERE id = $1")
         .bind(election)
         .fetch_optional(db.read())
@@ -318,7 +319,7 @@ pub async fn register_credentials(
             )));
         }
     }
-    sqlx::query("UPDATE elections SET codes_issued_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE elections SET codes_issued_at = $1, genesis = NULL WHERE id = $2")
         .bind(i(at))
         .bind(election)
         .execute(&mut *tx)
@@ -634,10 +635,13 @@ pub async fn seal(
     Ok(fingerprint)
 }
 
-/// Registers a procuration (art. 26: « Chaque mandataire ne peut disposer de plus d'une
-/// procuration »): both are electors of the roll with a credential, distinct, the mandataire
-/// holds no other procuration, the mandant has not voted. `reference` names the signed form.
-/// (The admin side of issue 5 adds its own checks of the period and the form.)
+/// Registers a procuration (art. 26: « Les électeurs peuvent voter par procuration. Chaque
+/// mandataire ne peut disposer de plus d'une procuration »): both are electors of the roll with a
+/// credential, distinct, the mandant has not voted, the mandataire holds no other procuration,
+/// neither is already party to another one (a mandant no longer votes, so cannot be a mandataire;
+/// a mandataire keeps his own vote and cannot also give his). `reference` names the signed form.
+/// Each refusal has its own message. (The admin, `crate::admin::proxies`, adds the period and the
+/// audit.) A procuration registered again after a cancellation reuses the mandant's row.
 pub async fn register_procuration(
     db: &Db,
     election: &str,
@@ -648,6 +652,11 @@ pub async fn register_procuration(
     if mandant == mandataire {
         return Err(Error::Refused(
             "le mandant et le mandataire doivent être deux électeurs différents".into(),
+        ));
+    }
+    if reference.trim().is_empty() {
+        return Err(Error::Refused(
+            "la référence du formulaire de procuration signé est vide".into(),
         ));
     }
     let mut tx = db.write().begin().await?;
@@ -664,44 +673,135 @@ pub async fn register_procuration(
         })?;
         if row.try_get::<Option<Vec<u8>>, _>("credential")?.is_none() {
             return Err(Error::Refused(format!(
-                "{who} CNBF {cnbf} sans code de vote dans cette élection"
+                "{who} CNBF {cnbf} sans code de vote dans cette élection (pas de droit de vote, \
+                 ou codes non encore émis)"
             )));
         }
         if who == "mandant" && row.try_get::<Option<i64>, _>("voted_at")?.is_some() {
             return Err(Error::Refused(format!(
-                "le mandant CNBF {cnbf} a déjà voté"
+                "le mandant CNBF {cnbf} a déjà voté : la procuration est sans objet"
             )));
         }
     }
-    let taken = sqlx::query(
-        "SELECT mandant FROM procurations WHERE election_id = $1 AND cancelled_at IS NULL \
-         AND (mandataire = $2 OR mandant = $3 OR mandataire = $3 OR mandant = $2)",
-    )
-    .bind(election)
-    .bind(mandataire.as_str())
-    .bind(mandant.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
-    if taken.is_some() {
+    let active = |cnbf: &Cnbf, column: &'static str| {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT mandant, mandataire FROM procurations WHERE election_id = $1 \
+             AND cancelled_at IS NULL AND {column} = $2"
+        )))
+        .bind(election.to_owned())
+        .bind(cnbf.as_str().to_owned())
+    };
+    if let Some(r) = active(mandataire, "mandataire")
+        .fetch_optional(&mut *tx)
+        .await?
+    {
         return Err(Error::Refused(format!(
-            "le mandataire CNBF {mandataire} dispose déjà d'une procuration, ou l'un des deux \
-             électeurs est déjà partie à une procuration (décret art. 26)"
+            "le mandataire CNBF {mandataire} dispose déjà d'une procuration (celle de CNBF {}) : \
+             « Chaque mandataire ne peut disposer de plus d'une procuration » (décret art. 26)",
+            r.try_get::<String, _>("mandant")?
         )));
     }
-    sqlx::query(
-        "INSERT INTO procurations (election_id, mandant, mandataire, reference, registered_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(election)
-    .bind(mandant.as_str())
-    .bind(mandataire.as_str())
-    .bind(reference)
-    .bind(i(now()))
-    .execute(&mut *tx)
-    .await?;
+    if let Some(r) = active(mandant, "mandant").fetch_optional(&mut *tx).await? {
+        return Err(Error::Refused(format!(
+            "le mandant CNBF {mandant} a déjà donné procuration à CNBF {} : annulez-la d'abord",
+            r.try_get::<String, _>("mandataire")?
+        )));
+    }
+    if let Some(r) = active(mandataire, "mandant")
+        .fetch_optional(&mut *tx)
+        .await?
+    {
+        return Err(Error::Refused(format!(
+            "le mandataire CNBF {mandataire} a lui-même donné procuration à CNBF {} : il ne vote \
+             plus et ne peut pas être mandataire",
+            r.try_get::<String, _>("mandataire")?
+        )));
+    }
+    if let Some(r) = active(mandant, "mandataire")
+        .fetch_optional(&mut *tx)
+        .await?
+    {
+        return Err(Error::Refused(format!(
+            "le mandant CNBF {mandant} est déjà mandataire de CNBF {} : il ne peut pas donner \
+             procuration à son tour",
+            r.try_get::<String, _>("mandant")?
+        )));
+    }
+    let cancelled =
+        sqlx::query("SELECT 1 AS x FROM procurations WHERE election_id = $1 AND mandant = $2")
+            .bind(election)
+            .bind(mandant.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if cancelled.is_some() {
+        sqlx::query(
+            "UPDATE procurations SET mandataire = $1, reference = $2, registered_at = $3, \
+             cancelled_at = NULL, proxy_credential = NULL, activated_height = NULL, \
+             voted_at = NULL WHERE election_id = $4 AND mandant = $5",
+        )
+        .bind(mandataire.as_str())
+        .bind(reference.trim())
+        .bind(i(now()))
+        .bind(election)
+        .bind(mandant.as_str())
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO procurations (election_id, mandant, mandataire, reference, registered_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(election)
+        .bind(mandant.as_str())
+        .bind(mandataire.as_str())
+        .bind(reference.trim())
+        .bind(i(now()))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     tracing::info!(election, "procuration enregistrée");
     Ok(())
+}
+
+/// Cancels the procuration given by `mandant`, before it is used: once the mandataire has
+/// activated it, the `ProxyCredential` event has revoked the mandant's credential on the ballot
+/// box and nothing can undo it. Returns the mandataire.
+pub async fn cancel_procuration(db: &Db, election: &str, mandant: &Cnbf) -> Result<String> {
+    let mut tx = db.write().begin().await?;
+    let row = sqlx::query(
+        "SELECT mandataire, proxy_credential FROM procurations WHERE election_id = $1 \
+         AND mandant = $2 AND cancelled_at IS NULL",
+    )
+    .bind(election)
+    .bind(mandant.as_str())
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| {
+        Error::Refused(format!(
+            "aucune procuration en cours donnée par CNBF {mandant}"
+        ))
+    })?;
+    if row
+        .try_get::<Option<Vec<u8>>, _>("proxy_credential")?
+        .is_some()
+    {
+        return Err(Error::Refused(format!(
+            "la procuration de CNBF {mandant} a déjà été utilisée par son mandataire (identifiant \
+             de procuration inscrit dans l'urne) : elle ne peut plus être annulée"
+        )));
+    }
+    let mandataire: String = row.try_get("mandataire")?;
+    sqlx::query(
+        "UPDATE procurations SET cancelled_at = $1 WHERE election_id = $2 AND mandant = $3",
+    )
+    .bind(i(now()))
+    .bind(election)
+    .bind(mandant.as_str())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(mandataire)
 }
 
 /// Lifts the login lockout of an elector (after too many wrong codes) and resets the count.

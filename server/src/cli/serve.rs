@@ -48,6 +48,16 @@ pub struct ServeArgs {
     /// Consecutive wrong codes before a CNBF number is locked.
     #[arg(long, env = "URNE_MAX_LOGIN_FAILURES", default_value_t = 5)]
     pub max_login_failures: u32,
+    /// SMTP server for the e-mails of the codes sent from the admin pages, with the account:
+    /// `smtps://USER:PASS@HOST` (TLS) or `smtp://USER:PASS@HOST:587?tls=required` (STARTTLS).
+    #[arg(long, env = "URNE_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of those e-mails (« Ordre des avocats <elections@barreau.example> »).
+    #[arg(long, env = "URNE_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// Write those e-mails to this folder instead of sending them (dry run).
+    #[arg(long, env = "URNE_MAIL_DRY_RUN")]
+    pub mail_dry_run: Option<PathBuf>,
     /// Minutes a locked CNBF number stays locked (an admin may lift it earlier).
     #[arg(long, env = "URNE_LOCKOUT_MINUTES", default_value_t = 15)]
     pub lockout_minutes: u64,
@@ -84,14 +94,34 @@ impl ServeArgs {
                 }),
                 max_login_failures: self.max_login_failures,
                 lockout: Duration::from_secs(self.lockout_minutes * 60),
+                mail: self.mail(),
                 ..WebConfig::default()
             },
             close_every: Duration::from_secs(5),
         }
     }
 
+    /// The e-mail settings of the admin, when a transport and a sender are given.
+    fn mail(&self) -> Option<crate::admin::MailConfig> {
+        use crate::admin::mail::MailTransport;
+        let transport = match (&self.mail_dry_run, &self.smtp_url) {
+            (Some(dir), _) => MailTransport::DryRun(dir.clone()),
+            (None, Some(url)) => MailTransport::Smtp(zeroize::Zeroizing::new(url.clone())),
+            (None, None) => return None,
+        };
+        self.mail_from
+            .clone()
+            .map(|from| crate::admin::MailConfig { from, transport })
+    }
+
     /// Runs the server until SIGINT/SIGTERM.
     pub async fn run(&self) -> anyhow::Result<()> {
+        if self.mail().is_none() && (self.smtp_url.is_some() || self.mail_dry_run.is_some()) {
+            anyhow::bail!(
+                "--mail-from : l'expéditeur des courriels est nécessaire avec --smtp-url ou \
+                 --mail-dry-run"
+            );
+        }
         if !self.data.exists() {
             std::fs::create_dir_all(&self.data)?;
             // The database holds the émargement and the login tokens' hashes: owner only.

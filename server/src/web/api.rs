@@ -381,9 +381,24 @@ const ARCHIVE_PAGE: i64 = 500;
 /// with [`ArchiveWriter`], then that signed head, so the file is consistent even while ballots
 /// keep arriving.
 pub async fn archive(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
-    let head = chain::latest_head(&state.db, &id)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("Élection « {id} » inconnue ou non scellée.")))?;
+    let Some(head) = chain::latest_head(&state.db, &id).await? else {
+        // Before the seal: the genesis alone, once built, for the bâtonnier to check and sign
+        // (`urne-tally sign-genesis`, docs/api-ceremony.md §4).
+        let bytes = crate::admin::sealing::genesis_archive(&state.db, &id)
+            .await
+            .map_err(|e| match e {
+                Error::Internal(x) => Error::Internal(x),
+                _ => Error::NotFound(format!("Élection « {id} » inconnue ou non scellée.")),
+            })?;
+        let mut r = bytes.into_response();
+        let h = r.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{id}-genese.urne\""))
+        {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        return Ok(r);
+    };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let db = state.db.clone();
     let election = id.clone();

@@ -35,6 +35,11 @@ pub const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../../static/receipt.js"),
     ),
     (
+        "admin.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/admin.css"),
+    ),
+    (
         "urne.css",
         "text/css; charset=utf-8",
         include_bytes!("../../static/urne.css"),

@@ -16,6 +16,7 @@
 //! are rate-limited per IP (tower_governor) and login per CNBF number (lockout, see
 //! [`vote::login`]).
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod pages;
@@ -70,6 +71,8 @@ pub struct WebConfig {
     pub session_lifetime: Duration,
     /// Time limit of a request.
     pub request_timeout: Duration,
+    /// E-mail of the codes' letters by the admin (issue 5), if configured.
+    pub mail: Option<crate::admin::MailConfig>,
 }
 
 impl Default for WebConfig {
@@ -85,6 +88,7 @@ impl Default for WebConfig {
             lockout: Duration::from_secs(15 * 60),
             session_lifetime: Duration::from_secs(60 * 60),
             request_timeout: Duration::from_secs(30),
+            mail: None,
         }
     }
 }
@@ -205,7 +209,8 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/elections/{id}/receipts/check",
             post(api::check_receipt),
-        );
+        )
+        .merge(admin::sensitive_routes());
     if let Some(limit) = config.ip_rate_limit {
         sensitive = if config.trust_forwarded {
             limited(sensitive, limit, SmartIpKeyExtractor)
@@ -237,9 +242,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/elections/{id}/head", get(api::head))
         .route("/api/elections/{id}/archive", get(api::archive))
         .route("/static/{file}", get(assets::serve))
+        .merge(admin::relay_routes())
         .merge(sensitive)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .merge(ballots)
+        // Staff uploads: a liste électorale of 35 000 lines is some 6 MB.
+        .merge(admin::routes().layer(DefaultBodyLimit::max(32 * 1024 * 1024)))
         .fallback(pages::not_found)
         .with_state(state);
     let mut app = app
