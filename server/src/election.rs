@@ -10,7 +10,7 @@ use urne::board::{Event, Genesis, Payload, event_hash};
 use urne::crypto::ballot::{ContestShape, ElectionParams};
 use urne::crypto::elgamal::ElectionKey;
 use urne::encoding::Hash32;
-use urne::model::{ContestKind, Election};
+use urne::model::Election;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -30,36 +30,12 @@ pub struct SealedElection {
     pub params: ElectionParams,
 }
 
-/// The shape of every contest of a definition, in ballot order: one option per candidacy (a
-/// ticket, a binôme or a list counts once) and at most as many selections as seats to fill (1 for
-/// the bâtonnier and for a list vote, art. 6 and 23), never more than the options. The same rule
-/// as the verifier's `contest_shapes`.
+/// The shape of every contest of a definition, in ballot order: the core's
+/// [`Election::ballot_shapes`], the rule the booth, `urne-tally` and `urne-verify` share.
 pub fn contest_shapes(definition: &Election) -> Result<Vec<ContestShape>> {
     definition
-        .contests
-        .iter()
-        .map(|c| {
-            let options = u32::try_from(c.candidacies.len()).unwrap_or(u32::MAX);
-            if options == 0 {
-                return Err(Error::Refused(format!(
-                    "scrutin « {} » sans candidature",
-                    c.id
-                )));
-            }
-            let max = match c.kind {
-                ContestKind::Batonnier { .. } | ContestKind::CnbGeneral { .. } => 1,
-                ContestKind::ConseilDeLOrdre { seats, .. }
-                | ContestKind::CnbOrdinal { seats, .. } => seats.min(options),
-            };
-            if max == 0 {
-                return Err(Error::Refused(format!(
-                    "scrutin « {} » sans siège à pourvoir",
-                    c.id
-                )));
-            }
-            Ok(ContestShape { options, max })
-        })
-        .collect()
+        .ballot_shapes()
+        .map_err(|(_, why)| Error::Refused(why))
 }
 
 impl SealedElection {

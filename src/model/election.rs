@@ -11,6 +11,7 @@ use super::dates;
 use super::elector::Elector;
 use super::ordinal_weight::{OrdinalWeightError, ordinal_weight};
 use super::roll::Roll;
+use crate::crypto::ballot::ContestShape;
 use crate::encoding;
 use std::fmt;
 use std::path::Path;
@@ -269,6 +270,34 @@ impl Election {
             }
         }
         Ok(rights)
+    }
+
+    /// The ballot shape of every contest, in ballot order (docs/protocol.md §5.1): one option per
+    /// candidacy (a ticket, a binôme or a list counts once) and at most as many selections as seats
+    /// to fill (1 for the bâtonnier, art. 6, and for the list vote of the CNB collège général,
+    /// art. 23, « sans panachage »), never more than the options. The one rule the booth, the
+    /// server, `urne-tally` and `urne-verify` share. `Err((index, why))` for a contest without
+    /// candidacy or without seat.
+    pub fn ballot_shapes(&self) -> Result<Vec<ContestShape>, (usize, String)> {
+        self.contests
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let options = u32::try_from(c.candidacies.len()).unwrap_or(u32::MAX);
+                if options == 0 {
+                    return Err((i, format!("scrutin « {} » sans candidature", c.id)));
+                }
+                let max = match c.kind {
+                    ContestKind::Batonnier { .. } | ContestKind::CnbGeneral { .. } => 1,
+                    ContestKind::ConseilDeLOrdre { seats, .. }
+                    | ContestKind::CnbOrdinal { seats, .. } => seats.min(options),
+                };
+                if max == 0 {
+                    return Err((i, format!("scrutin « {} » sans siège à pourvoir", c.id)));
+                }
+                Ok(ContestShape { options, max })
+            })
+            .collect()
     }
 
     /// Every candidacy with its contest.

@@ -22,30 +22,9 @@ pub struct ElectionContext {
     pub keys: BureauKeys,
 }
 
-/// The shape of every contest of a definition, in ballot order: one option per candidacy (a
-/// ticket, a binôme or a list counts once) and at most as many selections as seats to fill (1 for
-/// the bâtonnier and for a list vote), never more than the options.
+/// The shape of every contest of a definition, in ballot order: [`Election::ballot_shapes`].
 pub fn contest_shapes(definition: &Election) -> Result<Vec<ContestShape>, (usize, String)> {
-    definition
-        .contests
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let options = u32::try_from(c.candidacies.len()).unwrap_or(u32::MAX);
-            if options == 0 {
-                return Err((i, format!("scrutin « {} » sans candidature", c.id)));
-            }
-            let max = match c.kind {
-                ContestKind::Batonnier { .. } | ContestKind::CnbGeneral { .. } => 1,
-                ContestKind::ConseilDeLOrdre { seats, .. }
-                | ContestKind::CnbOrdinal { seats, .. } => seats.min(options),
-            };
-            if max == 0 {
-                return Err((i, format!("scrutin « {} » sans siège à pourvoir", c.id)));
-            }
-            Ok(ContestShape { options, max })
-        })
-        .collect()
+    definition.ballot_shapes()
 }
 
 fn genesis_failure(code: &'static str, fr: String, en: String) -> Failure {
