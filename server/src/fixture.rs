@@ -10,8 +10,8 @@ use time::{Date, Month, OffsetDateTime};
 use urne::board::Seal;
 use urne::crypto::code::VoterCode;
 use urne::crypto::credential::Credential;
-use urne::crypto::dkg::{DkgParams, TrusteeSecret, run_ceremony};
-use urne::encoding::{Hash32, tagged_hash};
+use urne::crypto::dkg::{TrusteeSecret, run_ceremony};
+use urne::encoding::Hash32;
 use urne::model::{
     Bureau, BureauMember, Candidacy, Cnbf, Contest, ContestKind, Election, Elector,
     OrdinalFunction, PublicKeyBytes, Roll, Round, Sex, Status,
@@ -348,12 +348,11 @@ pub async fn prepare_election(
         }
         setup::register_credentials(db, id, &regs).await?;
     }
-    let params = DkgParams::new(
-        tagged_hash("URNE-V1-fixture-ceremony", &[id.as_bytes()]),
-        3,
-        2,
-    )
-    .map_err(Error::internal)?;
+    // The ceremony of the definition's bureau, as `urne-tally keygen` runs it: the verifier and
+    // `urne-tally sign-genesis` refuse a key generation bound to any other ceremony.
+    let params = urne::ceremony::Ceremony::of_election(&definition)
+        .params()
+        .map_err(Error::internal)?;
     let (transcript, batonnier_secret, shares) =
         run_ceremony(&params, &mut rand::rng()).map_err(Error::internal)?;
     setup::record_dkg(db, id, &transcript).await?;

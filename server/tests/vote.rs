@@ -27,7 +27,16 @@ fn check_archive(bytes: &[u8], app_params: &common::BoothParams) -> urne::archiv
         let contests: Vec<u32> = b.rights.iter().map(|r| r.contest).collect();
         ballot.verify(&params, &contests).map_err(|e| e.to_string())
     };
-    urne::archive::check_archive(bytes, &mut verifier, |_| {}).unwrap()
+    let summary = urne::archive::check_archive(bytes, &mut verifier, |_| {}).unwrap();
+    // And the observers' verifier, which also binds the key ceremony to the definition's bureau.
+    let outcome = urne::verify::verify(bytes, &urne::verify::Options::default(), &mut |_| {});
+    assert_eq!(
+        outcome.report.verdict,
+        urne::verify::Verdict::Valid,
+        "{:?}",
+        outcome.report.failure
+    );
+    summary
 }
 
 async fn a_full_vote_gives_a_receipt_that_the_board_and_the_archive_confirm(backend: Backend) {
