@@ -100,6 +100,7 @@ fn paris(id: &str) -> Election {
             },
         ],
         external_candidates: vec![],
+        candidate_records: vec![],
     }
 }
 

@@ -285,6 +285,7 @@ pub async fn prepare_election(
         },
         contests: contests(options)?,
         external_candidates: vec![],
+        candidate_records: vec![],
     };
     let roll = roll(&options.barreau, options.electors)?;
     let id = options.election_id.as_str();

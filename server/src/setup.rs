@@ -439,7 +439,11 @@ pub async fn build_genesis(
     server_build: Hash32,
 ) -> Result<PreparedGenesis> {
     ensure_unsealed(db, election).await?;
-    let def = definition(db, election).await?;
+    // The candidates' tableau entries are sealed with the definition, so that the tie-breaks of
+    // the count can be recomputed from the archive alone.
+    let def = definition(db, election)
+        .await?
+        .with_candidate_records(&roll(db, election).await?);
     let row = sqlx::query("SELECT dkg_transcript, codes_issued_at FROM elections WHERE id = $1")
         .bind(election)
         .fetch_one(db.read())

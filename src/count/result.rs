@@ -279,7 +279,7 @@ fn default_label(election: &Election, c: &ModelCandidacy) -> (String, Vec<Person
     let persons: Vec<Person> = c
         .persons()
         .into_iter()
-        .filter_map(|n| election.external_candidate(n))
+        .filter_map(|n| election.candidate_record(n))
         .map(|e| Person {
             name: format!("Me {} {}", e.prenom, e.nom),
             inscription: Some(Day(e.inscription_date)),
@@ -346,6 +346,32 @@ fn check_declarations(election: &Election, d: &Declarations) -> Result<(), Count
             return Err(inconsistent(format!(
                 "déclaration des incidents, incidents[{k}].text : texte vide"
             )));
+        }
+    }
+    Ok(())
+}
+
+/// A declared candidacy's dates must be the sealed ones (genesis `candidate_records`).
+fn check_declared_dates(
+    contest: &str,
+    candidacy: &str,
+    declared: &[Person],
+    sealed: &[Person],
+) -> Result<(), CountError> {
+    for (i, (d, s)) in declared.iter().zip(sealed).enumerate() {
+        for (what, dv, sv) in [
+            ("date d'inscription", d.inscription, s.inscription),
+            ("date de naissance", d.birth, s.birth),
+        ] {
+            if dv.is_some() && dv != sv {
+                return Err(inconsistent(format!(
+                    "déclaration des candidatures, scrutin « {contest} », candidature « {candidacy} », personne {} ({}) : {what} {} déclarée, {} dans la genèse scellée",
+                    i + 1,
+                    s.name,
+                    dv.map(|x| x.french()).unwrap_or_default(),
+                    sv.map(|x| x.french()).unwrap_or_default(),
+                )));
+            }
         }
     }
     Ok(())
@@ -504,10 +530,17 @@ fn count_contest(
             p.votes.get(c.id()).copied().unwrap_or(0),
             &what,
         )?;
+        let (sealed_label, sealed) = default_label(election, c);
         let (label, persons) =
             match declared.and_then(|d| d.candidacies.iter().find(|k| k.id == c.id())) {
+                // The sealed tableau dates decide the tie-breaks; a declaration may name the
+                // candidacy but not contradict them.
+                Some(d) if !sealed.is_empty() => {
+                    check_declared_dates(id, c.id(), &d.persons, &sealed)?;
+                    (d.label.clone(), sealed)
+                }
                 Some(d) => (d.label.clone(), d.persons.clone()),
-                None => default_label(election, c),
+                None => (sealed_label, sealed),
             };
         candidacies.push(Candidacy {
             id: c.id().to_owned(),
@@ -876,6 +909,83 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// The definition with the candidates' tableau entries sealed, as the server builds it.
+    fn sealed_election(k: &[ed25519_dalek::SigningKey]) -> Election {
+        use crate::model::elector::tests::avocat;
+        use crate::model::{Roll, Sex};
+        let mut a = avocat("11111", "Martin", "Zoé", Sex::F);
+        a.email = Some("zoe@example.invalid".into());
+        a.postal_address = Some("1 rue du Palais".into());
+        let b = avocat("22222", "Durand", "Yves", Sex::M);
+        let roll = Roll::new("Valence", vec![a, b]).unwrap();
+        election(k).with_candidate_records(&roll)
+    }
+
+    #[test]
+    fn the_sealed_candidate_records_name_the_candidates_and_give_the_tie_break_dates() {
+        let k = keys();
+        let e = sealed_election(&k);
+        assert_eq!(e.candidate_records.len(), 2);
+        assert!(
+            e.candidate_records
+                .iter()
+                .all(|r| r.email.is_none() && r.postal_address.is_none()),
+            "the genesis is public: no e-mail or address"
+        );
+        let r = compute(
+            Hash32([3; 32]),
+            &genesis(&k),
+            &e,
+            &board(12),
+            &internet(),
+            vec![],
+            Declarations::default(),
+        )
+        .unwrap();
+        let b = r.contests[0].counts.batonnier.as_ref().unwrap();
+        assert_eq!(b.candidacies[0].label, "Me Zoé Martin");
+        let p = &b.candidacies[0].persons[0];
+        assert!(p.inscription.is_some() && p.birth.is_some());
+    }
+
+    #[test]
+    fn a_declaration_contradicting_the_sealed_dates_is_refused() {
+        let k = keys();
+        let e = sealed_election(&k);
+        let decl = Declarations {
+            candidates: vec![DeclaredContest {
+                contest: "batonnier".into(),
+                candidacies: vec![DeclaredCandidacy {
+                    id: "T1".into(),
+                    label: "Me Zoé Martin".into(),
+                    persons: vec![Person {
+                        name: "Me Zoé Martin".into(),
+                        inscription: None,
+                        birth: Some(Day::parse("1930-01-01").unwrap()),
+                    }],
+                }],
+            }],
+            incidents: vec![],
+        };
+        let err = compute(
+            Hash32([3; 32]),
+            &genesis(&k),
+            &e,
+            &board(12),
+            &internet(),
+            vec![],
+            decl,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("candidature « T1 »")
+                && err.contains("date de naissance 01/01/1930 déclarée"),
+            "{err}"
+        );
+        assert!(err.contains("dans la genèse scellée"), "{err}");
     }
 
     #[test]

@@ -110,6 +110,14 @@ pub struct Election {
     /// circonscription).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_candidates: Vec<Elector>,
+    /// The tableau entries of this barreau's candidates, frozen into the genesis when the server
+    /// builds it ([`Election::with_candidate_records`]): names, sex, dates of birth, of
+    /// inscription and of serment, without e-mail or postal address. The décret's tie-breaks (art.
+    /// 6: « le candidat le plus âgé » ; art. 5, 22, 23: oldest inscription, then age) are decided on
+    /// these dates, so anyone can recompute them from the sealed definition alone. Empty in
+    /// definition files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidate_records: Vec<Elector>,
 }
 
 /// A definition file that cannot be read.
@@ -213,6 +221,39 @@ impl Election {
     /// The external candidate with this CNBF number.
     pub fn external_candidate(&self, cnbf: &Cnbf) -> Option<&Elector> {
         self.external_candidates.iter().find(|e| &e.cnbf == cnbf)
+    }
+
+    /// The sealed tableau entry of a candidate: from [`Election::candidate_records`] (this
+    /// barreau's candidates) or [`Election::external_candidates`] (CNB candidates of other
+    /// barreaux).
+    pub fn candidate_record(&self, cnbf: &Cnbf) -> Option<&Elector> {
+        self.candidate_records
+            .iter()
+            .find(|e| &e.cnbf == cnbf)
+            .or_else(|| self.external_candidate(cnbf))
+    }
+
+    /// This definition with [`Election::candidate_records`] filled from `roll`: every person of
+    /// every candidacy who is on the roll, once, in CNBF order, without e-mail or postal address
+    /// (the genesis is public). What the server seals.
+    pub fn with_candidate_records(&self, roll: &Roll) -> Election {
+        let mut records: Vec<Elector> = self
+            .candidacies()
+            .flat_map(|(_, c)| c.persons())
+            .filter(|n| self.external_candidate(n).is_none())
+            .filter_map(|n| roll.get(n))
+            .map(|e| Elector {
+                email: None,
+                postal_address: None,
+                ..e.clone()
+            })
+            .collect();
+        records.sort_by(|a, b| a.cnbf.as_str().cmp(b.cnbf.as_str()));
+        records.dedup_by(|a, b| a.cnbf == b.cnbf);
+        Election {
+            candidate_records: records,
+            ..self.clone()
+        }
     }
 
     /// Voices of each ballot of `contest` (art. 25 for the CNB collège ordinal of the national

@@ -60,6 +60,7 @@ fn election(contests: Vec<Contest>) -> Election {
         },
         contests,
         external_candidates: vec![],
+        candidate_records: vec![],
     }
 }
 

@@ -191,6 +191,7 @@ fn from_form(form: &std::collections::HashMap<String, Upload>) -> Result<Electio
         },
         contests,
         external_candidates: vec![],
+        candidate_records: vec![],
     };
     Ok(def)
 }
