@@ -399,8 +399,14 @@ async fn nothing_of_a_sealed_election_can_change_and_every_attempt_is_refused_an
             && l.outcome == "refusé"
             && l.summary == sealed)
     );
-    // The sealed definition is the one of the genesis.
-    let stored = urne_server::setup::definition(app.db(), id).await.unwrap();
+    // The sealed definition is the one of the genesis: the stored one, with the candidates'
+    // tableau entries from the roll.
+    let roll = urne_server::setup::roll(app.db(), id).await.unwrap();
+    let stored = urne_server::setup::definition(app.db(), id)
+        .await
+        .unwrap()
+        .with_candidate_records(&roll);
+    assert!(!stored.candidate_records.is_empty());
     let (genesis, _) = sealing::genesis(app.db(), id).await.unwrap();
     let sealed_def: urne::model::Election = serde_json::from_slice(&genesis.definition).unwrap();
     assert_eq!(stored, sealed_def);
