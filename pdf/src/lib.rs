@@ -8,11 +8,11 @@
 //!   fine, low-level: you place text). This crate adds what a document needs above that: A4
 //!   pages in millimetres from the top-left corner, a regular and a bold face, text aligned left,
 //!   right or centred, paragraphs wrapped to a width, lines and boxes.
-//! - **The font is committed** (`fonts/DejaVuSans*.ttf`: regular, bold, mono — byte for byte the
-//!   files of `tally/fonts/`, so git stores them once; Bitstream Vera licence with public-domain
-//!   DejaVu changes, `fonts/LICENSE.txt`) and compiled into the binary, so that a document is the
-//!   same on every machine and never depends on the fonts installed; krilla embeds only the
-//!   glyphs used (subset) and a ToUnicode map, so that `pdftotext` gives the text back.
+//! - **The font is committed** (`fonts/DejaVuSans*.ttf`: regular, bold, mono; Bitstream Vera
+//!   licence with public-domain DejaVu changes, `fonts/LICENSE.txt`) and compiled into the binary,
+//!   so that a document is the same on every machine and never depends on the fonts installed;
+//!   krilla embeds only the glyphs used (subset) and a ToUnicode map, so that `pdftotext` gives
+//!   the text back.
 //! - Text widths come from the font's own advance widths (skrifa, krilla's font reader), so that
 //!   wrapping and right alignment do not guess.
 //!

@@ -1,39 +1,27 @@
 //! The procès-verbal as a PDF (A4, French): the blocks of `urne::pv::render` laid out twice, one
 //! exemplaire after the other (décret art. 28: « établis en double exemplaire »), with krilla.
 //!
-//! Fonts: DejaVu Sans, DejaVu Sans Bold and DejaVu Sans Mono (the rules' tables), embedded from
-//! `tally/fonts/` (Bitstream Vera licence, `tally/fonts/LICENSE-DejaVu.txt`); text is measured
-//! with skrifa (krilla's own font reader) so that it wraps and aligns exactly. Every page carries
-//! the exemplaire, the page number and the PV hash in its footer.
+//! Pages, fonts and text measure are urne-pdf's (the committed DejaVu Sans, Bold and Mono faces,
+//! the same as the letters and émargement lists of the server), so that the PV wraps and aligns
+//! exactly and `pdftotext` gives its text back. Every page carries the exemplaire, the page number
+//! and the PV hash in its footer.
 
 use crate::error::{TallyResult, cannot};
-use krilla::Document;
-use krilla::geom::{PathBuilder, Point};
-use krilla::metadata::Metadata;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
-use krilla::text::{Font, TextDirection};
-use skrifa::instance::{LocationRef, Size};
-use skrifa::{FontRef, MetadataProvider};
 use urne::pv::Pv;
 use urne::pv::render::{Block, blocks, grouped};
+use urne_pdf::{Align, Document, Fonts, Style as Face};
 
-static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
-static MONO: &[u8] = include_bytes!("../fonts/DejaVuSansMono.ttf");
-
-const PAGE_W: f32 = 595.28;
-const PAGE_H: f32 = 841.89;
+/// The layout below works in points (1/72 in) from the top-left corner; urne-pdf in millimetres.
+const PT_PER_MM: f32 = 72.0 / 25.4;
+const PAGE_H: f32 = urne_pdf::A4_HEIGHT * PT_PER_MM;
+const PAGE_W: f32 = urne_pdf::A4_WIDTH * PT_PER_MM;
 const MARGIN: f32 = 50.0;
 const TOP: f32 = 56.0;
 const BOTTOM: f32 = PAGE_H - 60.0;
 const WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Face {
-    Regular,
-    Bold,
-    Mono,
+fn mm(points: f32) -> f32 {
+    points / PT_PER_MM
 }
 
 #[derive(Debug, Clone)]
@@ -53,79 +41,26 @@ enum Op {
     },
 }
 
+/// Text measured with urne-pdf's fonts (the committed DejaVu faces), in points.
 struct Measure {
-    regular: FontRef<'static>,
-    bold: FontRef<'static>,
-    mono: FontRef<'static>,
+    fonts: Fonts,
 }
 
 impl Measure {
     fn new() -> TallyResult<Self> {
-        let f = |d: &'static [u8]| {
-            FontRef::new(d).map_err(|e| cannot(format!("police intégrée illisible : {e}")))
-        };
         Ok(Measure {
-            regular: f(REGULAR)?,
-            bold: f(BOLD)?,
-            mono: f(MONO)?,
+            fonts: Fonts::load().map_err(|e| cannot(e.to_string()))?,
         })
     }
 
-    /// Width of `text` at `size` points.
+    /// Width of `text` at `size` points, in points.
     fn width(&self, face: Face, size: f32, text: &str) -> f32 {
-        let font = match face {
-            Face::Regular => &self.regular,
-            Face::Bold => &self.bold,
-            Face::Mono => &self.mono,
-        };
-        let charmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::new(size), LocationRef::default());
-        text.chars()
-            .map(|c| {
-                charmap
-                    .map(c)
-                    .and_then(|g| metrics.advance_width(g))
-                    .unwrap_or(size * 0.6)
-            })
-            .sum()
+        self.fonts.width(face, size, text) * PT_PER_MM
     }
 
-    /// Splits `text` into lines of at most `width` points, at spaces (a word longer than a line
-    /// is cut).
+    /// Splits `text` into lines of at most `width` points (a word longer than a line is cut).
     fn wrap(&self, face: Face, size: f32, text: &str, width: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut cur = String::new();
-        for word in text.split(' ') {
-            let candidate = if cur.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{cur} {word}")
-            };
-            if self.width(face, size, &candidate) <= width
-                || cur.is_empty() && self.width(face, size, word) <= width
-            {
-                cur = candidate;
-                continue;
-            }
-            if !cur.is_empty() {
-                lines.push(std::mem::take(&mut cur));
-            }
-            // A word wider than the line (a hash): cut it.
-            let mut piece = String::new();
-            for ch in word.chars() {
-                piece.push(ch);
-                if self.width(face, size, &piece) > width {
-                    piece.pop();
-                    lines.push(std::mem::take(&mut piece));
-                    piece.push(ch);
-                }
-            }
-            cur = piece;
-        }
-        if !cur.is_empty() || lines.is_empty() {
-            lines.push(cur);
-        }
-        lines
+        self.fonts.wrap(face, size, mm(width), text)
     }
 }
 
@@ -415,32 +350,19 @@ pub fn pv_pdf(pv: &Pv) -> TallyResult<Vec<u8>> {
 }
 
 fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResult<Vec<u8>> {
-    let font = |d: &'static [u8]| {
-        Font::new(d.into(), 0).ok_or_else(|| cannot("police intégrée illisible"))
-    };
-    let (regular, bold, mono) = (font(REGULAR)?, font(BOLD)?, font(MONO)?);
-    let mut doc = Document::new();
-    doc.set_metadata(Metadata::new().title(title.to_owned()));
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or_else(|| cannot("format de page"))?;
+    let failed = |e: urne_pdf::PdfError| cannot(e.to_string());
+    let mut doc = Document::new(title).map_err(failed)?;
     for (ops, footer) in pages {
-        let mut page = doc.start_page_with(settings.clone());
-        let mut s = page.surface();
+        let mut page = doc.page();
         for (i, l) in m
             .wrap(Face::Regular, 6.5, &footer, WIDTH)
             .iter()
             .enumerate()
         {
-            s.set_fill(Some(Fill::default()));
-            s.draw_text(
-                Point::from_xy(MARGIN, PAGE_H - 32.0 + 8.0 * i as f32),
-                regular.clone(),
-                6.5,
-                l,
-                false,
-                TextDirection::Auto,
-            );
+            let y = PAGE_H - 32.0 + 8.0 * i as f32;
+            page.text(mm(MARGIN), mm(y), 6.5, Face::Regular, Align::Left, l);
         }
-        for op in &ops {
+        for op in ops {
             match op {
                 Op::Text {
                     x,
@@ -448,42 +370,13 @@ fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResul
                     face,
                     size,
                     text,
-                } => {
-                    let font = match face {
-                        Face::Regular => regular.clone(),
-                        Face::Bold => bold.clone(),
-                        Face::Mono => mono.clone(),
-                    };
-                    s.set_fill(Some(Fill::default()));
-                    s.draw_text(
-                        Point::from_xy(*x, *y),
-                        font,
-                        *size,
-                        text,
-                        false,
-                        TextDirection::Auto,
-                    );
-                }
-                Op::Line { x1, y1, x2, y2 } => {
-                    let mut pb = PathBuilder::new();
-                    pb.move_to(*x1, *y1);
-                    pb.line_to(*x2, *y2);
-                    if let Some(path) = pb.finish() {
-                        s.set_fill(None);
-                        s.set_stroke(Some(Stroke {
-                            width: 0.5,
-                            ..Default::default()
-                        }));
-                        s.draw_path(&path);
-                        s.set_stroke(None);
-                    }
-                }
+                } => page.text(mm(x), mm(y), size, face, Align::Left, &text),
+                Op::Line { x1, y1, x2, y2 } => page.line(mm(x1), mm(y1), mm(x2), mm(y2), 0.5),
             }
         }
-        s.finish();
-        page.finish();
+        doc.add(page).map_err(failed)?;
     }
-    doc.finish().map_err(|e| cannot(format!("PDF : {e:?}")))
+    doc.finish().map_err(failed)
 }
 
 /// A PDF of plain blocks (the national PV of the recensement).
