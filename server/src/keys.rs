@@ -104,7 +104,7 @@ pub fn load_or_create(path: &Path) -> Result<SigningKey, KeyError> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(io)?;
+                create_private_dir(parent).map_err(io)?;
             }
             let mut seed = Zeroizing::new([0u8; 32]);
             rand::fill(seed.as_mut_slice());
@@ -129,6 +129,22 @@ pub fn load_or_create(path: &Path) -> Result<SigningKey, KeyError> {
         }
         Err(e) => Err(io(e)),
     }
+}
+
+/// Creates the data directory (and its parents) if it is missing, readable by its owner only: it
+/// holds the database (émargement, login tokens' hashes) and the keys. An existing directory is
+/// left as the operator set it up (docs/deployment.md).
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -186,6 +202,22 @@ mod tests {
         let mut b = [0u8; 8];
         rand::fill(&mut b);
         std::env::temp_dir().join(format!("urne-keys-{}-{name}", urne::encoding::hex(&b)))
+    }
+
+    #[test]
+    fn a_missing_data_directory_is_created_for_its_owner_only_and_an_existing_one_left_alone() {
+        let dir = tmp("data");
+        create_private_dir(&dir).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir), 0o700);
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750)).unwrap();
+            create_private_dir(&dir).unwrap();
+            assert_eq!(mode(&dir), 0o750, "the operator's own setting is kept");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -14,6 +14,24 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
+/// Refuses an SMTP URL that would let the codes travel in clear: `smtps://` (implicit TLS) or
+/// `smtp://…?tls=required` (STARTTLS, refused by lettre if the server does not offer it) only;
+/// a plain `smtp://` or `tls=opportunistic` falls back to clear text (docs/threat-model.md).
+pub fn require_tls(url: &str) -> Result<()> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("smtps://") {
+        return Ok(());
+    }
+    let query = lower.split_once('?').map(|(_, q)| q).unwrap_or("");
+    if lower.starts_with("smtp://") && query.split('&').any(|kv| kv == "tls=required") {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "serveur de courriel {} : les codes ne partent que chiffrés ; utiliser smtps://… ou          smtp://…?tls=required",
+        crate::db::redact_url(url)
+    )))
+}
+
 /// Where the messages go.
 #[derive(Clone)]
 pub enum MailTransport {
@@ -130,6 +148,7 @@ pub async fn send_all(config: &MailConfig, messages: Vec<Outgoing>) -> Result<Ma
             }
         }
         MailTransport::Smtp(url) => {
+            require_tls(url)?;
             let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                 .map_err(|e| Error::Refused(format!("serveur de courriel : {e}")))?
                 .build();
@@ -153,4 +172,27 @@ pub async fn send_all(config: &MailConfig, messages: Vec<Outgoing>) -> Result<Ma
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn only_smtp_urls_that_force_tls_are_accepted_and_the_password_is_not_echoed() {
+        require_tls("smtps://ordre:secret@mail.example").unwrap();
+        require_tls("smtp://ordre:secret@mail.example:587?tls=required").unwrap();
+        for clear in [
+            "smtp://ordre:secret@mail.example:25",
+            "smtp://ordre:secret@mail.example:587?tls=opportunistic",
+            "smtp://mail.example?tls=none",
+        ] {
+            let Err(Error::Refused(why)) = require_tls(clear) else {
+                panic!("{clear} accepted");
+            };
+            assert!(why.contains("chiffrés"), "{why}");
+            assert!(!why.contains("secret"), "{why}");
+        }
+    }
 }

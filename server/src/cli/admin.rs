@@ -135,7 +135,7 @@ impl Common {
 
     /// Connects to the database, loads the keys and resolves who acts.
     pub async fn admin(&self) -> Result<Admin> {
-        std::fs::create_dir_all(&self.data).map_err(|e| {
+        crate::keys::create_private_dir(&self.data).map_err(|e| {
             Error::Internal(format!("dossier de données {} : {e}", self.data.display()))
         })?;
         let db = Db::connect(&self.database_url())

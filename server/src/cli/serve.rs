@@ -122,15 +122,7 @@ impl ServeArgs {
                  --mail-dry-run"
             );
         }
-        if !self.data.exists() {
-            std::fs::create_dir_all(&self.data)?;
-            // The database holds the émargement and the login tokens' hashes: owner only.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&self.data, std::fs::Permissions::from_mode(0o700))?;
-            }
-        }
+        crate::keys::create_private_dir(&self.data)?;
         let running = crate::server::start(self.config(), true).await?;
         println!("Urne écoute sur http://{}", running.addr);
         running.wait().await?;
