@@ -114,14 +114,24 @@ impl ServeArgs {
             .map(|from| crate::admin::MailConfig { from, transport })
     }
 
-    /// Runs the server until SIGINT/SIGTERM.
-    pub async fn run(&self) -> anyhow::Result<()> {
+    /// Refuses inconsistent options.
+    pub fn check(&self) -> anyhow::Result<()> {
         if self.mail().is_none() && (self.smtp_url.is_some() || self.mail_dry_run.is_some()) {
             anyhow::bail!(
                 "--mail-from : l'expéditeur des courriels est nécessaire avec --smtp-url ou \
                  --mail-dry-run"
             );
         }
+        if let Some(url) = &self.smtp_url {
+            crate::admin::mail::require_tls(url)
+                .map_err(|e| anyhow::anyhow!("--smtp-url : {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Runs the server until SIGINT/SIGTERM.
+    pub async fn run(&self) -> anyhow::Result<()> {
+        self.check()?;
         crate::keys::create_private_dir(&self.data)?;
         let running = crate::server::start(self.config(), true).await?;
         println!("Urne écoute sur http://{}", running.addr);
