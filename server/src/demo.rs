@@ -286,13 +286,21 @@ async fn create(db: &Db, keys: &ServerKeys, data: &Path, n: usize) -> anyhow::Re
         let e = &election.electors[k];
         ShownElector {
             cnbf: e.cnbf.to_string(),
-            code: e.code.as_ref().map(VoterCode::to_printed).unwrap_or_default(),
+            code: e
+                .code
+                .as_ref()
+                .map(VoterCode::to_printed)
+                .unwrap_or_default(),
             name: e.name.clone(),
         }
     };
     Ok(Demo {
         data: data.to_owned(),
-        shown: shown.iter().chain([&mandataire]).map(|&k| elector(k)).collect(),
+        shown: shown
+            .iter()
+            .chain([&mandataire])
+            .map(|&k| elector(k))
+            .collect(),
         mandant_name: election.electors[mandant].name.clone(),
         state,
         reused: false,
@@ -303,8 +311,12 @@ async fn create(db: &Db, keys: &ServerKeys, data: &Path, n: usize) -> anyhow::Re
 async fn reuse(db: &Db, data: &Path, state_path: &Path) -> anyhow::Result<Demo> {
     let text = std::fs::read_to_string(state_path)
         .with_context(|| format!("{} : lecture impossible", state_path.display()))?;
-    let state: DemoState = serde_json::from_str(&text)
-        .with_context(|| format!("{} : fichier de démonstration illisible", state_path.display()))?;
+    let state: DemoState = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{} : fichier de démonstration illisible",
+            state_path.display()
+        )
+    })?;
     if state.format != STATE_FORMAT || state.election != ELECTION_ID {
         bail!(
             "{} : format « {} », élection « {} » (« {STATE_FORMAT} », « {ELECTION_ID} » attendus)",
@@ -329,7 +341,8 @@ async fn reuse(db: &Db, data: &Path, state_path: &Path) -> anyhow::Result<Demo> 
     let codes = read_codes(&data.join(CODES_FILE))?;
     let roll = crate::setup::roll(db, ELECTION_ID).await?;
     let name = |cnbf: &str| -> anyhow::Result<String> {
-        let c = Cnbf::parse(cnbf).map_err(|e| anyhow::anyhow!("{STATE_FILE} : CNBF {cnbf} : {e}"))?;
+        let c =
+            Cnbf::parse(cnbf).map_err(|e| anyhow::anyhow!("{STATE_FILE} : CNBF {cnbf} : {e}"))?;
         let e = roll
             .get(&c)
             .with_context(|| format!("{STATE_FILE} : CNBF {cnbf} absent de la liste électorale"))?;
@@ -365,15 +378,23 @@ pub fn read_codes(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut lines = text.lines().enumerate();
     match lines.next() {
         Some((_, "cnbf,code")) => {}
-        _ => bail!("{} : ligne 1 : en-tête « cnbf,code » attendu", path.display()),
+        _ => bail!(
+            "{} : ligne 1 : en-tête « cnbf,code » attendu",
+            path.display()
+        ),
     }
     let mut out = Vec::new();
     for (i, line) in lines.filter(|(_, l)| !l.trim().is_empty()) {
-        let (cnbf, code) = line
-            .split_once(',')
-            .with_context(|| format!("{} : ligne {} : « cnbf,code » attendu", path.display(), i + 1))?;
-        VoterCode::parse(code)
-            .map_err(|e| anyhow::anyhow!("{} : ligne {}, colonne code : {e}", path.display(), i + 1))?;
+        let (cnbf, code) = line.split_once(',').with_context(|| {
+            format!(
+                "{} : ligne {} : « cnbf,code » attendu",
+                path.display(),
+                i + 1
+            )
+        })?;
+        VoterCode::parse(code).map_err(|e| {
+            anyhow::anyhow!("{} : ligne {}, colonne code : {e}", path.display(), i + 1)
+        })?;
         out.push((cnbf.trim().to_owned(), code.trim().to_owned()));
     }
     Ok(out)
@@ -399,7 +420,9 @@ impl Tools {
             .context("chemin de urne-server sans dossier")?
             .to_owned();
         // CARGO_MANIFEST_DIR is server/ at build time; the workspace is its parent.
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned);
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(Path::to_owned);
         let profile = bin_dir.file_name().and_then(|n| n.to_str());
         let build = match (profile, &workspace, bin_dir.parent()) {
             (Some(p @ ("debug" | "release")), Some(ws), Some(target))
@@ -532,13 +555,18 @@ pub fn render(demo: &Demo, url: &str, tools: &Tools, admin: &AdminTarget) -> Str
     line("");
     line("Ensuite, dans un autre terminal (ce serveur continue de tourner ; Ctrl-C l'arrête,");
     line("la même commande le relance sur la même démonstration) :");
-    line("  0. Les programmes du bureau et de l'observateur, et la phrase secrète (démo seulement :");
+    line(
+        "  0. Les programmes du bureau et de l'observateur, et la phrase secrète (démo seulement :",
+    );
     line("     en vrai, chaque membre tape la sienne quand urne-tally la demande) :");
     if let Some(b) = &tools.build {
         line(&format!("    {b}"));
     }
     line(&format!("    export PATH={}:\"$PATH\"", sh(&tools.bin_dir)));
-    line(&format!("    export URNE_PASSPHRASE={}", sh(&demo.state.passphrase)));
+    line(&format!(
+        "    export URNE_PASSPHRASE={}",
+        sh(&demo.state.passphrase)
+    ));
     let a = admin.command();
     let f = |name: &str| sh(demo.count_file(name));
     let key = |m: usize| sh(demo.key_file(m));
@@ -550,7 +578,10 @@ pub fn render(demo: &Demo, url: &str, tools: &Tools, admin: &AdminTarget) -> Str
     ));
     line("  2. Exporter l'archive de l'urne et les pièces du procès-verbal :");
     line(&format!("    {a} export-archive {e} -o {archive}"));
-    line(&format!("    {a} export-declarations {e} -o {}", sh(demo.data.join(COUNT_DIR))));
+    line(&format!(
+        "    {a} export-declarations {e} -o {}",
+        sh(demo.data.join(COUNT_DIR))
+    ));
     line("  3. Déchiffrements partiels : le bâtonnier et deux scrutateurs (le seuil) ;");
     line("     le scrutateur 3 est absent :");
     for m in 0..3 {
@@ -574,7 +605,11 @@ pub fn render(demo: &Demo, url: &str, tools: &Tools, admin: &AdminTarget) -> Str
     ));
     line("  5. Chaque membre présent signe le procès-verbal ; show dit qui a signé :");
     for m in 0..3 {
-        line(&format!("    urne-tally sign --pv {} --key {}", f("pv.json"), key(m)));
+        line(&format!(
+            "    urne-tally sign --pv {} --key {}",
+            f("pv.json"),
+            key(m)
+        ));
     }
     line(&format!("    urne-tally show --pv {}", f("pv.json")));
     line("  6. Publier le résultat et exporter l'archive complète :");
@@ -583,13 +618,20 @@ pub fn render(demo: &Demo, url: &str, tools: &Tools, admin: &AdminTarget) -> Str
         f("archive-resultat.urne"),
         f("pv.json")
     ));
-    line(&format!("    {a} export-archive {e} -o {}", f("final.urne")));
+    line(&format!(
+        "    {a} export-archive {e} -o {}",
+        f("final.urne")
+    ));
     line("  7. Vérifier (ce que fait tout observateur), avec le procès-verbal, puis avec le");
     line(&format!(
         "     récépissé qu'un électeur a téléchargé après son vote, enregistré sous {} :",
         demo.count_file("recepisse.json").display()
     ));
-    line(&format!("    urne-verify {} --pv {}", f("final.urne"), f("pv.json")));
+    line(&format!(
+        "    urne-verify {} --pv {}",
+        f("final.urne"),
+        f("pv.json")
+    ));
     line(&format!(
         "    urne-verify {} --pv {} --receipt {}",
         f("final.urne"),

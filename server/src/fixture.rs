@@ -8,10 +8,12 @@
 use ed25519_dalek::SigningKey;
 use time::{Date, Month, OffsetDateTime};
 use urne::board::Seal;
+use urne::ceremony::{Ceremony, CeremonyBoard, DkgMessage, Step, encode_complaints};
 use urne::crypto::code::VoterCode;
 use urne::crypto::credential::Credential;
-use urne::ceremony::{Ceremony, CeremonyBoard, DkgMessage, Step, encode_complaints};
-use urne::crypto::dkg::{DkgTranscript, TrusteeSecret, deal, open_share, run_ceremony, transport_keygen};
+use urne::crypto::dkg::{
+    DkgTranscript, TrusteeSecret, deal, open_share, run_ceremony, transport_keygen,
+};
 use urne::encoding::Hash32;
 use urne::keystore::MemberKey;
 use urne::model::{
@@ -112,7 +114,12 @@ pub struct OpenElection {
 }
 
 /// The bureau of every fixture election: the bâtonnier, then scrutateurs 1 to 3 (threshold 2).
-pub const BUREAU_NAMES: [&str; 4] = ["Anne Arnaud", "Paul Barbier", "Camille Bonnet", "Hugo Caron"];
+pub const BUREAU_NAMES: [&str; 4] = [
+    "Anne Arnaud",
+    "Paul Barbier",
+    "Camille Bonnet",
+    "Hugo Caron",
+];
 
 /// Where the bureau's secrets are made.
 enum Secrets<'a> {
@@ -293,7 +300,9 @@ async fn prepare(
                 return Err(Error::internal("bureau sans bâtonnier"));
             };
             if s.len() != 3 {
-                return Err(Error::internal("le bureau de la démonstration a trois scrutateurs"));
+                return Err(Error::internal(
+                    "le bureau de la démonstration a trois scrutateurs",
+                ));
             }
             (
                 b.signing_key().clone(),
@@ -448,8 +457,9 @@ fn key_file_ceremony(definition: &Election, members: &mut [MemberKey]) -> Result
     let mut transport = Vec::with_capacity(scrutateurs.len());
     for (i, m) in (1u32..).zip(scrutateurs.iter_mut()) {
         m.join_as_scrutateur(cid, i, rng).map_err(Error::internal)?;
-        let (secret, public) = transport_keygen(&params, i, &mut m.transport_rng().map_err(Error::internal)?)
-            .map_err(Error::internal)?;
+        let (secret, public) =
+            transport_keygen(&params, i, &mut m.transport_rng().map_err(Error::internal)?)
+                .map_err(Error::internal)?;
         add(i, Step::TransportKey, &public.encode(), m)?;
         transport.push(secret);
     }
@@ -460,7 +470,13 @@ fn key_file_ceremony(definition: &Election, members: &mut [MemberKey]) -> Result
     for (i, m) in (1u32..).zip(scrutateurs.iter()) {
         let d = deal(&params, i, &keys, rng).map_err(Error::internal)?;
         board
-            .add(DkgMessage::sign(cid, i, Step::Dealing, &d.encode(), m.signing_key()))
+            .add(DkgMessage::sign(
+                cid,
+                i,
+                Step::Dealing,
+                &d.encode(),
+                m.signing_key(),
+            ))
             .map_err(Error::internal)?;
     }
     let dealings = board
@@ -506,7 +522,13 @@ pub async fn open_election(
     keys: &ServerKeys,
     options: &FixtureOptions,
 ) -> Result<OpenElection> {
-    seal_and_open(db, keys, options, prepare(db, keys, options, Secrets::Generated).await?).await
+    seal_and_open(
+        db,
+        keys,
+        options,
+        prepare(db, keys, options, Secrets::Generated).await?,
+    )
+    .await
 }
 
 /// [`open_election`] with the bureau's secrets in `members` (the bâtonnier, then three

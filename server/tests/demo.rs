@@ -107,7 +107,10 @@ struct Printed {
 }
 
 fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
-    let a = s.find(open).unwrap_or_else(|| panic!("« {open} » absent de : {s}")) + open.len();
+    let a = s
+        .find(open)
+        .unwrap_or_else(|| panic!("« {open} » absent de : {s}"))
+        + open.len();
     let b = a + s[a..].find(close).unwrap();
     &s[a..b]
 }
@@ -191,7 +194,12 @@ fn credential(code: &str, campaign: &str) -> Credential {
 }
 
 /// The ballots: bâtonnier choice, conseil choices (binômes B1..B4, three seats).
-const OWN: [(&[u32], &[u32]); 4] = [(&[0], &[0, 1]), (&[1], &[0, 2]), (&[], &[0]), (&[0], &[1, 2, 3])];
+const OWN: [(&[u32], &[u32]); 4] = [
+    (&[0], &[0, 1]),
+    (&[1], &[0, 2]),
+    (&[], &[0]),
+    (&[0], &[1, 2, 3]),
+];
 const BY_PROXY: (&[u32], &[u32]) = (&[2], &[0, 1]);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,7 +214,10 @@ async fn every_command_the_demo_prints_works_and_the_count_is_that_of_the_ballot
     let port = free_port();
     let demo = start(&data, port, &dir.join("stderr-1.txt"));
     let p = parse(&demo.text);
-    assert_eq!(p.url, format!("http://127.0.0.1:{port}/elections/{ELECTION}/connexion"));
+    assert_eq!(
+        p.url,
+        format!("http://127.0.0.1:{port}/elections/{ELECTION}/connexion")
+    );
     assert_eq!(p.electors.len(), 4, "{}", demo.text);
     assert!(!p.mandant.is_empty(), "{}", demo.text);
     assert!(demo.text.contains("50 électeurs"), "{}", demo.text);
@@ -220,7 +231,10 @@ async fn every_command_the_demo_prints_works_and_the_count_is_that_of_the_ballot
     let codes: Vec<(&str, &str)> = lines.map(|l| l.split_once(',').unwrap()).collect();
     assert_eq!(codes.len(), 50);
     for (cnbf, code, _) in &p.electors {
-        assert!(codes.contains(&(cnbf.as_str(), code.as_str())), "{cnbf} {code}");
+        assert!(
+            codes.contains(&(cnbf.as_str(), code.as_str())),
+            "{cnbf} {code}"
+        );
     }
     let keys: Vec<_> = std::fs::read_dir(data.join("bureau")).unwrap().collect();
     assert_eq!(keys.len(), 4);
@@ -234,7 +248,7 @@ async fn every_command_the_demo_prints_works_and_the_count_is_that_of_the_ballot
         .json()
         .await
         .unwrap();
-    assert_eq!(info["state"], "open", "{info}");
+    assert_eq!(info["state"], "ouvert");
     let campaign = info["campaign_id"].as_str().unwrap().to_owned();
     let booth = booth_params(&app, ELECTION).await;
     let contests: Vec<u32> = booth.shapes.iter().map(|(i, _)| *i).collect();
@@ -344,8 +358,15 @@ async fn every_command_the_demo_prints_works_and_the_count_is_that_of_the_ballot
     for (c, (stdout, _)) in outputs.iter().filter(|(c, _)| c.starts_with("urne-verify")) {
         assert!(stdout.contains("VALIDE"), "{c}\n{stdout}");
     }
-    let (_, (receipt_out, _)) = outputs.last().unwrap();
-    assert!(receipt_out.to_lowercase().contains("récépissé"), "{receipt_out}");
+    let (_, (with_pv, _)) = &outputs[outputs.len() - 2];
+    assert!(with_pv.contains("aucun récépissé fourni"), "{with_pv}");
+    let (_, (with_receipt, _)) = outputs.last().unwrap();
+    assert!(
+        with_receipt
+            .lines()
+            .any(|l| l.starts_with("[ ok ] Récépissés fournis")),
+        "{with_receipt}"
+    );
 
     // The procès-verbal's figures are those of the ballots cast.
     let pv_path = unquote(between(&log, "urne-tally show --pv ", "\n"));
@@ -353,7 +374,8 @@ async fn every_command_the_demo_prints_works_and_the_count_is_that_of_the_ballot
     let result = &pv["result"];
     assert_eq!(result["board"]["ballots"], 5, "{result}");
     assert_eq!(result["board"]["proxies"], 1);
-    let ballots: Vec<(&'static [u32], &'static [u32])> = OWN.iter().copied().chain([BY_PROXY]).collect();
+    let ballots: Vec<(&'static [u32], &'static [u32])> =
+        OWN.iter().copied().chain([BY_PROXY]).collect();
     for (k, ids) in [(0, ["T1", "T2", "T3", ""]), (1, ["B1", "B2", "B3", "B4"])] {
         let c = &result["contests"][k]["internet"];
         assert_eq!(result["contests"][k]["inscrits"], 50);
@@ -375,7 +397,11 @@ async fn every_command_the_demo_prints_works_and_the_count_is_that_of_the_ballot
     // A second start on the same data directory finds the same demonstration again.
     let again = start(&data, free_port(), &dir.join("stderr-2.txt"));
     let q = parse(&again.text);
-    assert!(again.text.contains("Démonstration reprise"), "{}", again.text);
+    assert!(
+        again.text.contains("Démonstration reprise"),
+        "{}",
+        again.text
+    );
     assert!(again.text.contains("Le vote est clos"), "{}", again.text);
     assert_eq!(q.electors, p.electors);
     assert_eq!(q.staff, p.staff);

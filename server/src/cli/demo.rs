@@ -52,7 +52,10 @@ impl DemoArgs {
             server_key: s.server_key.clone(),
             ordre_key: s.ordre_key.clone(),
         };
-        print!("{}", demo::render(&demo, url.trim_end_matches('/'), &tools, &admin));
+        print!(
+            "{}",
+            demo::render(&demo, url.trim_end_matches('/'), &tools, &admin)
+        );
         // The test and scripts read the output through a pipe: show it now, not at exit.
         std::io::Write::flush(&mut std::io::stdout())?;
         running.wait().await?;
