@@ -463,7 +463,6 @@ fn key_file_ceremony(definition: &Election, members: &mut [MemberKey]) -> Result
         add(i, Step::TransportKey, &public.encode(), m)?;
         transport.push(secret);
     }
-    drop(add);
     let keys = board
         .transport_keys()
         .ok_or_else(|| Error::internal("clés de transport incomplètes"))?;
