@@ -52,19 +52,19 @@ fn prerequisites(root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| missing.join(", "))
 }
 
-/// The real `urne-verify` binary of this workspace: `cargo build -p urne-verify`, a no-op check
-/// when it is up to date. (Cargo gives `CARGO_BIN_EXE_*` for this package's binaries only, and a
-/// binary found lying in `target/` could be stale.)
+/// The real `urne-verify` binary of this workspace, as `cargo test --workspace` (the README's
+/// and CI's test command) builds it: under that command this is a no-op check that names the
+/// executable. Cargo gives `CARGO_BIN_EXE_*` for this package's binaries only; a binary found
+/// lying in `target/` could be stale; and `cargo build -p urne-verify` would resolve other
+/// features, rebuild the core, and replace the binary the verifier's own tests run.
 fn urne_verify(root: &Path) -> PathBuf {
     let out = Command::new(env!("CARGO"))
         .args([
-            "build",
-            "--quiet",
+            "test",
+            "--workspace",
             "--locked",
-            "-p",
-            "urne-verify",
-            "--bin",
-            "urne-verify",
+            "--no-run",
+            "--quiet",
             "--message-format=json",
         ])
         .current_dir(root)
@@ -72,14 +72,18 @@ fn urne_verify(root: &Path) -> PathBuf {
         .unwrap();
     assert!(
         out.status.success(),
-        "cargo build -p urne-verify: {}",
+        "cargo test --workspace --no-run: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .find_map(|m| {
-            (m["reason"] == "compiler-artifact" && m["target"]["name"] == "urne-verify")
+            (m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == "urne-verify"
+                && m["target"]["kind"][0] == "bin"
+                // Not the binary's unit-test harness, which cargo also builds.
+                && m["profile"]["test"] == false)
                 .then(|| m["executable"].as_str().map(PathBuf::from))
                 .flatten()
         })

@@ -326,7 +326,7 @@ clearTimeout(overall);
 console.log(`axe-core ${JSON.parse(readFileSync(require.resolve("axe-core/package.json"), "utf8")).version}, ` +
   `${checked.length} page states, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 for (const c of checked) {
-  console.log(`  ${c.serious ? "✗" : "✓"} ${c.page.padEnd(40)} ${c.path.padEnd(48)} serious+critical ${c.serious}, moderate ${c.moderate}, minor ${c.minor}`);
+  console.log(`  ${c.serious ? "✗" : "✓"} ${c.page.padEnd(40)} ${c.path.padEnd(48)} rules passed ${c.passes}; violations: serious+critical ${c.serious}, moderate ${c.moderate}, minor ${c.minor}`);
 }
 console.log(`  trackers: own ${result.trackers.own}, proxy ${result.trackers.proxy}`);
 writeFileSync(join(args.out, "result.json"), JSON.stringify(result, null, 2));
