@@ -206,7 +206,10 @@ pub struct Bureau {
     pub dir: PathBuf,
     /// « Me … », member 0 the bâtonnier.
     pub names: Vec<String>,
-    /// Key files, in member order.
+    /// Key files as `keygen init` made them (before any ceremony), in member order. A key file
+    /// records the one ceremony it took part in, while a second round keeps the bureau (same
+    /// signing keys, `urne-tally next-round`) with a new ceremony: each election works on its own
+    /// copy ([`Bureau::key`]).
     pub keys: Vec<PathBuf>,
     /// Signing public keys (hex), in member order.
     pub public_keys: Vec<String>,
@@ -242,6 +245,15 @@ impl Bureau {
             public_keys,
             threshold,
         }
+    }
+
+    /// Member `m`'s key file for `election`: a copy of his initial file, made at the first use.
+    pub fn key(&self, election: &str, m: usize) -> PathBuf {
+        let p = self.dir.join(format!("membre-{m}-{election}.urnekey"));
+        if !p.exists() {
+            std::fs::copy(&self.keys[m], &p).unwrap();
+        }
+        p
     }
 
     /// As the definition names it.
@@ -284,9 +296,12 @@ impl Bureau {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("ceremonie.json"), text).unwrap();
         let mut done = vec![false; self.keys.len()];
+        let keys: Vec<PathBuf> = (0..self.keys.len())
+            .map(|m| self.key(election, m))
+            .collect();
         // Four steps: bâtonnier key and transport keys, dealings, complaints, outcome.
         for _ in 0..5 {
-            for (i, k) in self.keys.iter().enumerate() {
+            for (i, k) in keys.iter().enumerate() {
                 if done[i] {
                     continue;
                 }
@@ -318,14 +333,14 @@ impl Bureau {
 
     /// The bâtonnier checks the genesis file and signs its fingerprint (`urne-tally
     /// sign-genesis`); returns the seal file.
-    pub fn sign_genesis(&self, genesis: &Path, fingerprint: &Hash32) -> PathBuf {
+    pub fn sign_genesis(&self, election: &str, genesis: &Path, fingerprint: &Hash32) -> PathBuf {
         let out = genesis.with_file_name("sceau.json");
         tally_ok(&[
             os("sign-genesis"),
             os("--genesis"),
             genesis.as_os_str(),
             os("--key"),
-            self.keys[0].as_os_str(),
+            self.key(election, 0).as_os_str(),
             os("--fingerprint"),
             os(&fingerprint.to_hex()),
             os("--out"),
@@ -337,7 +352,7 @@ impl Bureau {
     }
 
     /// Members `members` decrypt the closed archive (`urne-tally decrypt`); their partial files.
-    pub fn decrypt(&self, archive: &Path, members: &[usize]) -> Vec<PathBuf> {
+    pub fn decrypt(&self, election: &str, archive: &Path, members: &[usize]) -> Vec<PathBuf> {
         members
             .iter()
             .map(|m| {
@@ -347,7 +362,7 @@ impl Bureau {
                     os("--archive"),
                     archive.as_os_str(),
                     os("--key"),
-                    self.keys[*m].as_os_str(),
+                    self.key(election, *m).as_os_str(),
                     os("--out"),
                     p.as_os_str(),
                 ]);
@@ -357,14 +372,14 @@ impl Bureau {
     }
 
     /// Members `members` sign the PV (`urne-tally sign`).
-    pub fn sign(&self, pv: &Path, members: &[usize]) {
+    pub fn sign(&self, election: &str, pv: &Path, members: &[usize]) {
         for m in members {
             tally_ok(&[
                 os("sign"),
                 os("--pv"),
                 pv.as_os_str(),
                 os("--key"),
-                self.keys[*m].as_os_str(),
+                self.key(election, *m).as_os_str(),
                 os("--json"),
             ]);
         }
@@ -486,6 +501,31 @@ pub struct Counted {
     pub closed_archive: PathBuf,
     /// The published archive (the server's signed head).
     pub archive: PathBuf,
+}
+
+/// Logs in as the booth does (the token derived from the credential, never the code) and opens
+/// the ballot page — the mandant's with `proxy`: a mandataire who already voted for himself is
+/// sent from his own ballot page to his receipt.
+async fn login(app: &TestApp, election: &str, cnbf: &str, cred: &Credential, proxy: bool) -> Voter {
+    if !proxy {
+        return Voter::login(app, election, cnbf, cred).await;
+    }
+    let r = testkit::post_login(app, election, cnbf, &hex(&cred.login_token().0)).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "connexion de CNBF {cnbf} refusée"
+    );
+    let cookie = testkit::set_cookie(&r, "urne_session").expect("cookie de session");
+    let mut v = Voter {
+        client: testkit::client(),
+        base: app.base.clone(),
+        election: election.to_owned(),
+        cookie,
+        csrf: String::new(),
+    };
+    v.csrf = testkit::csrf_of(&v.get_ok("/vote?procuration=1").await);
+    v
 }
 
 /// « 2026-12-02T08:00:00Z » of `t`.
@@ -677,7 +717,7 @@ impl Scenario {
         let dir = self.folder(&id);
         let genesis = dir.join("genese.urne");
         self.export_archive(&id, &genesis).await;
-        let seal = bureau.sign_genesis(&genesis, &fingerprint);
+        let seal = bureau.sign_genesis(&id, &genesis, &fingerprint);
         self.seal(&id, &seal).await;
         let definition = urne_server::setup::definition(self.app.db(), &id)
             .await
@@ -712,7 +752,7 @@ impl Scenario {
     /// the election's folder.
     pub async fn cast(&self, open: &Open, cast: &Cast) -> PathBuf {
         let cred = open.credential(&cast.cnbf);
-        let v = Voter::login(&self.app, &open.id, &cast.cnbf, &cred).await;
+        let v = login(&self.app, &open.id, &cast.cnbf, &cred, cast.proxy).await;
         let p = booth_params(&self.app, &open.id).await;
         let page = if cast.proxy {
             "/vote?procuration=1"
@@ -824,7 +864,7 @@ impl Scenario {
             assert_eq!(r.status(), StatusCode::OK, "{file}");
             std::fs::write(path, r.bytes().await.unwrap()).unwrap();
         }
-        let partials = bureau.decrypt(&closed, decrypting);
+        let partials = bureau.decrypt(id, &closed, decrypting);
         let out = dir.join("resultat");
         let mut args: Vec<&OsStr> = vec![
             os("result"),
@@ -846,7 +886,7 @@ impl Scenario {
         let pv_file = PathBuf::from(report["pv"].as_str().unwrap());
         let extended = PathBuf::from(report["archive"].as_str().unwrap());
         let all: Vec<usize> = (0..bureau.keys.len()).collect();
-        bureau.sign(&pv_file, &all);
+        bureau.sign(id, &pv_file, &all);
         let pv = Pv::from_json(&std::fs::read_to_string(&pv_file).unwrap()).unwrap();
         let admin = testkit::admin::as_user(&self.app, BATONNIER.0).await;
         urne_server::admin::publish::publish(&admin, id, &extended, &pv)
