@@ -16,7 +16,9 @@
 //! - [`admin`]: election administration (issue 5): staff accounts and audit, roll, candidacies,
 //!   codes and letters, proxies, key ceremony relay, sealing, running the vote, publication;
 //! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo;
-//! - [`demo`]: `urne-server demo`, a demonstration barreau on the normal server.
+//! - [`demo`]: `urne-server demo`, a demonstration barreau on the normal server;
+//! - `testkit` (feature `test-support`): the test harness shared by the server's tests and the
+//!   end-to-end crate (a server over HTTP on SQLite or PostgreSQL, electors, staff, bureau).
 
 pub mod admin;
 pub mod ballots;
@@ -32,6 +34,8 @@ pub mod frtime;
 pub mod keys;
 pub mod server;
 pub mod setup;
+#[cfg(feature = "test-support")]
+pub mod testkit;
 pub mod web;
 
 pub use error::{Error, Result};
