@@ -16,6 +16,8 @@
 //! - [`admin`]: election administration (issue 5): staff accounts and audit, roll, candidacies,
 //!   codes and letters, proxies, key ceremony relay, sealing, running the vote, publication;
 //! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo.
+//! - [`load`]: simulated electors casting real ballots over HTTP (`urne-load`, the bench, the
+//!   crash tests).
 
 pub mod admin;
 pub mod ballots;
@@ -28,6 +30,7 @@ pub mod error;
 pub mod fixture;
 pub mod frtime;
 pub mod keys;
+pub mod load;
 pub mod server;
 pub mod setup;
 pub mod web;
