@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand.
 
 pub mod admin;
+pub mod demo;
 pub mod serve;
 
 use clap::{Parser, Subcommand};
@@ -22,4 +23,7 @@ pub enum Command {
     /// Administer the elections: accounts, definition, roll, candidacies, codes, proxies, key
     /// ceremony, seal, vote, publication (issue 5).
     Admin(admin::AdminArgs),
+    /// Start the server with a demonstration barreau, voting open, and print the codes of a few
+    /// electors and the commands of the count (issue 8).
+    Demo(demo::DemoArgs),
 }

@@ -10,8 +10,10 @@ use time::{Date, Month, OffsetDateTime};
 use urne::board::Seal;
 use urne::crypto::code::VoterCode;
 use urne::crypto::credential::Credential;
-use urne::crypto::dkg::{TrusteeSecret, run_ceremony};
+use urne::ceremony::{Ceremony, CeremonyBoard, DkgMessage, Step, encode_complaints};
+use urne::crypto::dkg::{DkgTranscript, TrusteeSecret, deal, open_share, run_ceremony, transport_keygen};
 use urne::encoding::Hash32;
+use urne::keystore::MemberKey;
 use urne::model::{
     Bureau, BureauMember, Candidacy, Cnbf, Contest, ContestKind, Election, Elector,
     OrdinalFunction, PublicKeyBytes, Roll, Round, Sex, Status,
@@ -107,6 +109,19 @@ pub struct OpenElection {
     pub batonnier_secret: TrusteeSecret,
     /// The scrutateurs' key shares.
     pub shares: Vec<TrusteeSecret>,
+}
+
+/// The bureau of every fixture election: the bâtonnier, then scrutateurs 1 to 3 (threshold 2).
+pub const BUREAU_NAMES: [&str; 4] = ["Anne Arnaud", "Paul Barbier", "Camille Bonnet", "Hugo Caron"];
+
+/// Where the bureau's secrets are made.
+enum Secrets<'a> {
+    /// In memory, by [`run_ceremony`] (tests, benchmarks).
+    Generated,
+    /// In the members' key files' secrets ([`MemberKey`], src/keystore.rs), through the signed
+    /// messages of the ceremony board, as `urne-tally keygen step` makes them: the demo then
+    /// writes the key files that `urne-tally decrypt` and `sign` open.
+    KeyFiles(&'a mut [MemberKey]),
 }
 
 const NOMS: [&str; 30] = [
@@ -258,12 +273,34 @@ pub async fn prepare_election(
     keys: &ServerKeys,
     options: &FixtureOptions,
 ) -> Result<PreparedElection> {
+    prepare(db, keys, options, Secrets::Generated).await
+}
+
+async fn prepare(
+    db: &Db,
+    keys: &ServerKeys,
+    options: &FixtureOptions,
+    mut secrets: Secrets<'_>,
+) -> Result<PreparedElection> {
     if options.electors < 16 {
         return Err(Error::BadRequest("au moins 16 électeurs".into()));
     }
     let t = now() as i64;
-    let batonnier_key = signing_key();
-    let scrutateur_keys: Vec<SigningKey> = (0..3).map(|_| signing_key()).collect();
+    let (batonnier_key, scrutateur_keys): (SigningKey, Vec<SigningKey>) = match &secrets {
+        Secrets::Generated => (signing_key(), (0..3).map(|_| signing_key()).collect()),
+        Secrets::KeyFiles(members) => {
+            let [b, s @ ..] = &**members else {
+                return Err(Error::internal("bureau sans bâtonnier"));
+            };
+            if s.len() != 3 {
+                return Err(Error::internal("le bureau de la démonstration a trois scrutateurs"));
+            }
+            (
+                b.signing_key().clone(),
+                s.iter().map(|m| m.signing_key().clone()).collect(),
+            )
+        }
+    };
     let member = |name: &str, k: &SigningKey| BureauMember {
         name: name.to_owned(),
         public_key: PublicKeyBytes(k.verifying_key().to_bytes()),
@@ -275,11 +312,11 @@ pub async fn prepare_election(
         opening: instant(u64::try_from(t + options.opening_in).map_err(Error::internal)?)?,
         closing: instant(u64::try_from(t + options.closing_in).map_err(Error::internal)?)?,
         bureau: Bureau {
-            batonnier: member("Anne Arnaud", &batonnier_key),
+            batonnier: member(BUREAU_NAMES[0], &batonnier_key),
             scrutateurs: vec![
-                member("Paul Barbier", &scrutateur_keys[0]),
-                member("Camille Bonnet", &scrutateur_keys[1]),
-                member("Hugo Caron", &scrutateur_keys[2]),
+                member(BUREAU_NAMES[1], &scrutateur_keys[0]),
+                member(BUREAU_NAMES[2], &scrutateur_keys[1]),
+                member(BUREAU_NAMES[3], &scrutateur_keys[2]),
             ],
             threshold: 2,
         },
@@ -351,11 +388,21 @@ pub async fn prepare_election(
     }
     // The ceremony of the definition's bureau, as `urne-tally keygen` runs it: the verifier and
     // `urne-tally sign-genesis` refuse a key generation bound to any other ceremony.
-    let params = urne::ceremony::Ceremony::of_election(&definition)
-        .params()
-        .map_err(Error::internal)?;
-    let (transcript, batonnier_secret, shares) =
-        run_ceremony(&params, &mut rand::rng()).map_err(Error::internal)?;
+    let (transcript, batonnier_secret, shares) = match &mut secrets {
+        Secrets::Generated => {
+            let params = Ceremony::of_election(&definition)
+                .params()
+                .map_err(Error::internal)?;
+            run_ceremony(&params, &mut rand::rng()).map_err(Error::internal)?
+        }
+        Secrets::KeyFiles(members) => {
+            let transcript = key_file_ceremony(&definition, members)?;
+            let secret = |m: &MemberKey| m.trustee_secret().cloned().map_err(Error::internal);
+            let batonnier = secret(&members[0])?;
+            let shares = members[1..].iter().map(secret).collect::<Result<_>>()?;
+            (transcript, batonnier, shares)
+        }
+    };
     setup::record_dkg(db, id, &transcript).await?;
     let build = crate::keys::server_build_hash().unwrap_or_default();
     let prepared = setup::build_genesis(db, id, keys, build).await?;
@@ -374,6 +421,76 @@ pub async fn prepare_election(
     })
 }
 
+/// The key ceremony of `definition`'s bureau (docs/protocol.md §4) run in one process with the
+/// members' key-file secrets: each member joins with [`MemberKey::join_as_batonnier`] or
+/// [`MemberKey::join_as_scrutateur`], every message is signed by its author and goes through the
+/// checks of [`CeremonyBoard::add`], and each scrutateur stores its checked share
+/// ([`MemberKey::set_share`]) — the steps `urne-tally keygen step` does, without the folder.
+/// `members`: the bâtonnier, then scrutateurs 1..n, with the definition's public keys.
+fn key_file_ceremony(definition: &Election, members: &mut [MemberKey]) -> Result<DkgTranscript> {
+    let ceremony = Ceremony::of_election(definition);
+    let cid = ceremony.id();
+    let mut board = CeremonyBoard::new(ceremony).map_err(Error::internal)?;
+    let params = *board.params();
+    let rng = &mut rand::rng();
+    let (batonnier, scrutateurs) = members
+        .split_first_mut()
+        .ok_or_else(|| Error::internal("bureau sans bâtonnier"))?;
+    let mut add = |member: u32, step: Step, body: &[u8], key: &MemberKey| {
+        board
+            .add(DkgMessage::sign(cid, member, step, body, key.signing_key()))
+            .map_err(Error::internal)
+    };
+    let bk = batonnier
+        .join_as_batonnier(&params, rng)
+        .map_err(Error::internal)?;
+    add(0, Step::BatonnierKey, &bk.encode(), batonnier)?;
+    let mut transport = Vec::with_capacity(scrutateurs.len());
+    for (i, m) in (1u32..).zip(scrutateurs.iter_mut()) {
+        m.join_as_scrutateur(cid, i, rng).map_err(Error::internal)?;
+        let (secret, public) = transport_keygen(&params, i, &mut m.transport_rng().map_err(Error::internal)?)
+            .map_err(Error::internal)?;
+        add(i, Step::TransportKey, &public.encode(), m)?;
+        transport.push(secret);
+    }
+    drop(add);
+    let keys = board
+        .transport_keys()
+        .ok_or_else(|| Error::internal("clés de transport incomplètes"))?;
+    for (i, m) in (1u32..).zip(scrutateurs.iter()) {
+        let d = deal(&params, i, &keys, rng).map_err(Error::internal)?;
+        board
+            .add(DkgMessage::sign(cid, i, Step::Dealing, &d.encode(), m.signing_key()))
+            .map_err(Error::internal)?;
+    }
+    let dealings = board
+        .dealings()
+        .ok_or_else(|| Error::internal("distributions incomplètes"))?;
+    for ((i, m), me) in (1u32..).zip(scrutateurs.iter()).zip(&transport) {
+        let complaints: Vec<_> = dealings
+            .iter()
+            .filter_map(|d| open_share(&params, me, d, rng).err().map(|c| *c))
+            .collect();
+        board
+            .add(DkgMessage::sign(
+                cid,
+                i,
+                Step::Complaints,
+                &encode_complaints(&complaints),
+                m.signing_key(),
+            ))
+            .map_err(Error::internal)?;
+    }
+    let transcript = board
+        .transcript()
+        .ok_or_else(|| Error::internal("cérémonie des clés incomplète"))?;
+    for (m, me) in scrutateurs.iter_mut().zip(&transport) {
+        let share = transcript.key_share(me).map_err(Error::internal)?;
+        m.set_share(share).map_err(Error::internal)?;
+    }
+    Ok(transcript)
+}
+
 /// An election prepared up to its genesis, waiting for the bâtonnier's seal.
 #[derive(Debug)]
 pub struct PreparedElection {
@@ -389,7 +506,29 @@ pub async fn open_election(
     keys: &ServerKeys,
     options: &FixtureOptions,
 ) -> Result<OpenElection> {
-    let PreparedElection { election, genesis } = prepare_election(db, keys, options).await?;
+    seal_and_open(db, keys, options, prepare(db, keys, options, Secrets::Generated).await?).await
+}
+
+/// [`open_election`] with the bureau's secrets in `members` (the bâtonnier, then three
+/// scrutateurs, fresh key files from [`MemberKey::generate`]): on return each has joined the key
+/// ceremony and holds its decryption key, ready to be sealed into a key file (the demo).
+pub async fn open_election_with_key_files(
+    db: &Db,
+    keys: &ServerKeys,
+    options: &FixtureOptions,
+    members: &mut [MemberKey],
+) -> Result<OpenElection> {
+    let prepared = prepare(db, keys, options, Secrets::KeyFiles(members)).await?;
+    seal_and_open(db, keys, options, prepared).await
+}
+
+async fn seal_and_open(
+    db: &Db,
+    keys: &ServerKeys,
+    options: &FixtureOptions,
+    prepared: PreparedElection,
+) -> Result<OpenElection> {
+    let PreparedElection { election, genesis } = prepared;
     let id = election.id.as_str();
     let seal = Seal::sign(&genesis.fingerprint, &election.batonnier_key);
     let fingerprint = setup::seal(db, id, keys, seal.signature).await?;

@@ -15,7 +15,8 @@
 //! - [`web`]: routes, pages, the public JSON API, the protections;
 //! - [`admin`]: election administration (issue 5): staff accounts and audit, roll, candidacies,
 //!   codes and letters, proxies, key ceremony relay, sealing, running the vote, publication;
-//! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo.
+//! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo;
+//! - [`demo`]: `urne-server demo`, a demonstration barreau on the normal server;
 //! - [`load`]: simulated electors casting real ballots over HTTP (`urne-load`, the bench, the
 //!   crash tests).
 
@@ -25,6 +26,7 @@ pub mod chain;
 pub mod cli;
 pub mod close;
 pub mod db;
+pub mod demo;
 pub mod election;
 pub mod error;
 pub mod fixture;

@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     let default = match cli.command {
         Command::Serve(_) => "info",
         Command::Admin(_) => "warn",
+        // The demo's answer is its printed text too.
+        Command::Demo(_) => "warn",
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -29,6 +31,13 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => match args.run().await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("urne-server : {e:#}");
+                    ExitCode::from(2)
+                }
+            },
+            Command::Demo(args) => match args.run().await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("urne-server : {e:#}");

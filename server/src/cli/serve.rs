@@ -114,26 +114,38 @@ impl ServeArgs {
             .map(|from| crate::admin::MailConfig { from, transport })
     }
 
-    /// Runs the server until SIGINT/SIGTERM.
-    pub async fn run(&self) -> anyhow::Result<()> {
+    /// Refuses inconsistent options.
+    pub fn check(&self) -> anyhow::Result<()> {
         if self.mail().is_none() && (self.smtp_url.is_some() || self.mail_dry_run.is_some()) {
             anyhow::bail!(
                 "--mail-from : l'expéditeur des courriels est nécessaire avec --smtp-url ou \
                  --mail-dry-run"
             );
         }
-        if !self.data.exists() {
-            std::fs::create_dir_all(&self.data)?;
-            // The database holds the émargement and the login tokens' hashes: owner only.
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&self.data, std::fs::Permissions::from_mode(0o700))?;
-            }
-        }
+        Ok(())
+    }
+
+    /// Runs the server until SIGINT/SIGTERM.
+    pub async fn run(&self) -> anyhow::Result<()> {
+        self.check()?;
+        create_data_dir(&self.data)?;
         let running = crate::server::start(self.config(), true).await?;
         println!("Urne écoute sur http://{}", running.addr);
         running.wait().await?;
         Ok(())
     }
+}
+
+/// Creates the data directory if absent, owner-only: the database holds the émargement and the
+/// login tokens' hashes.
+pub fn create_data_dir(data: &std::path::Path) -> anyhow::Result<()> {
+    if !data.exists() {
+        std::fs::create_dir_all(data)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(data, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
 }

@@ -139,6 +139,19 @@ async fn start(dir: &std::path::Path, database_url: &str, options: &AppOptions) 
 }
 
 impl TestApp {
+    /// A server run by another process (the `urne-server` binary) at `base`, for the helpers
+    /// that only speak HTTP.
+    pub fn external(base: &str) -> TestApp {
+        TestApp {
+            base: base.trim_end_matches('/').to_owned(),
+            running: None,
+            dir: PathBuf::new(),
+            backend: Backend::Sqlite,
+            database_url: String::new(),
+            pg_database: None,
+        }
+    }
+
     pub fn running(&self) -> &Running {
         self.running.as_ref().unwrap()
     }
