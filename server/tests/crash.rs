@@ -173,8 +173,9 @@ async fn a_server_killed_during_a_load_loses_no_receipted_ballot(backend: Backen
     let verified = verify_with_receipts(&bytes, receipts.into_values().collect());
     assert_eq!(verified.board.ballots, ELECTORS as u64);
     eprintln!(
-        "{backend:?}: 2 kills cut {cut} visits, {recovered} receipts recovered from the receipt \
-         page, {ELECTORS} ballots in a valid archive"
+        "{backend:?}: 2 kills, {cut} visits without an answer (cut in flight or refused while \
+         down), {recovered} receipts recovered from the receipt page, {ELECTORS} ballots in a \
+         valid archive"
     );
     server.kill();
 }
