@@ -18,7 +18,9 @@
 //! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo;
 //! - [`demo`]: `urne-server demo`, a demonstration barreau on the normal server;
 //! - `testkit` (feature `test-support`): the test harness shared by the server's tests and the
-//!   end-to-end crate (a server over HTTP on SQLite or PostgreSQL, electors, staff, bureau).
+//!   end-to-end crate (a server over HTTP on SQLite or PostgreSQL, electors, staff, bureau);
+//! - [`load`]: simulated electors casting real ballots over HTTP (`urne-load`, the bench, the
+//!   crash tests).
 
 pub mod admin;
 pub mod ballots;
@@ -32,6 +34,7 @@ pub mod error;
 pub mod fixture;
 pub mod frtime;
 pub mod keys;
+pub mod load;
 pub mod server;
 pub mod setup;
 #[cfg(feature = "test-support")]
