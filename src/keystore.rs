@@ -259,6 +259,18 @@ impl MemberKey {
         }
     }
 
+    /// The same member (name and signing key, so the same public key in the bureau) for another
+    /// key ceremony: the second round of an election has its own ceremony (its id covers the
+    /// election id, docs/protocol.md §4) with the same bureau, and this file keeps round 1's
+    /// share, still needed to decrypt and sign round 1 (docs/bureau-guide.md § Le second tour).
+    pub fn for_new_ceremony(&self) -> Self {
+        MemberKey {
+            name: self.name.clone(),
+            signing: self.signing.clone(),
+            dkg: DkgSecret::None,
+        }
+    }
+
     /// The member's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -808,6 +820,22 @@ mod tests {
             .join_as_scrutateur(tagged_hash("URNE-V1-test-ceremony", &[b"2"]), 1, &mut r)
             .unwrap_err();
         assert!(e.to_string().contains("participe déjà"), "{e}");
+    }
+
+    #[test]
+    fn a_key_for_a_new_ceremony_keeps_the_member_and_drops_the_previous_ceremony() {
+        let mut r = rng(7);
+        let mut k = MemberKey::generate("Me S1", &mut r);
+        k.join_as_scrutateur(params().ceremony, 1, &mut r).unwrap();
+        let mut next = k.for_new_ceremony();
+        assert_eq!(next.public_key(), k.public_key());
+        assert_eq!(next.name(), "Me S1");
+        assert_eq!(next.stage(), Stage::Identity);
+        assert_eq!(next.ceremony(), None);
+        let round2 = tagged_hash("URNE-V1-test-ceremony", &[b"tour 2"]);
+        next.join_as_scrutateur(round2, 1, &mut r).unwrap();
+        assert_eq!(next.ceremony(), Some((round2, 1)));
+        assert_eq!(k.ceremony(), Some((params().ceremony, 1)), "round 1's file is untouched");
     }
 
     #[test]

@@ -309,7 +309,7 @@ fn transport(step: Step) -> impl FnOnce(reqwest::Error) -> LoadError {
 }
 
 /// `name=value` of the response's `Set-Cookie` of `name`.
-fn cookie_of(resp: &reqwest::Response, name: &str) -> Option<String> {
+pub fn cookie_of(resp: &reqwest::Response, name: &str) -> Option<String> {
     let prefix = format!("{name}=");
     resp.headers()
         .get_all(SET_COOKIE)
@@ -366,7 +366,7 @@ pub fn page_config(html: &str) -> Option<Value> {
 }
 
 /// The value of the hidden `csrf` field of a form (the logout form of the receipt page).
-fn form_csrf(html: &str) -> Option<String> {
+pub fn form_csrf(html: &str) -> Option<String> {
     const FIELD: &str = "name=\"csrf\" value=\"";
     let start = html.find(FIELD)? + FIELD.len();
     let end = start + html[start..].find('"')?;

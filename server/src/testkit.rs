@@ -197,47 +197,11 @@ impl Drop for TestApp {
     }
 }
 
-/// Decodes the HTML entities askama writes.
-pub fn unescape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';') else { break };
-        let entity = &rest[1..end];
-        let c = match entity {
-            "quot" => Some('"'),
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "apos" => Some('\''),
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match c {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
+pub use crate::load::unescape_html;
 
 /// The `data-config` JSON of a page.
 pub fn page_config(html: &str) -> Value {
-    let start = html.find("data-config=\"").expect("data-config") + "data-config=\"".len();
-    let end = start + html[start..].find('"').unwrap();
-    serde_json::from_str(&unescape_html(&html[start..end])).unwrap()
+    crate::load::page_config(html).expect("data-config")
 }
 
 /// The session's CSRF token in a page: the `data-config` of the ballot page, or the logout form.
@@ -245,19 +209,12 @@ pub fn csrf_of(html: &str) -> String {
     if html.contains("data-config=\"") {
         return page_config(html)["csrf"].as_str().unwrap().to_owned();
     }
-    let start = html.find("name=\"csrf\" value=\"").expect("csrf") + "name=\"csrf\" value=\"".len();
-    let end = start + html[start..].find('"').unwrap();
-    html[start..end].to_owned()
+    crate::load::form_csrf(html).expect("csrf")
 }
 
 /// `name=value` of a `Set-Cookie` header of `name`.
 pub fn set_cookie(resp: &reqwest::Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| v.split(';').next().unwrap().to_owned())
+    crate::load::cookie_of(resp, name)
 }
 
 pub fn client() -> reqwest::Client {

@@ -59,8 +59,14 @@ pub struct InitArgs {
     #[arg(long)]
     pub key: PathBuf,
     /// Votre nom, tel qu'il figurera au bureau (« Me Claire Martin »).
+    #[arg(long, required_unless_present = "from", conflicts_with = "from")]
+    pub name: Option<String>,
+    /// Votre fichier de clé d'une élection précédente (le premier tour) : le nouveau fichier
+    /// garde votre nom et votre clé publique, donc le même bureau, pour une nouvelle cérémonie
+    /// (le second tour) ; il est protégé par la même phrase secrète. L'ancien fichier reste
+    /// nécessaire pour le premier tour.
     #[arg(long)]
-    pub name: String,
+    pub from: Option<PathBuf>,
     /// Écrire la réponse en JSON (pour un programme).
     #[arg(long)]
     pub json: bool,
@@ -131,14 +137,20 @@ fn init(a: &InitArgs) -> TallyResult<()> {
             a.key.display()
         )));
     }
-    if a.name.trim().is_empty() {
-        return Err(cannot("--name : le nom est vide"));
-    }
-    let pass = passphrase(
-        "Choisissez une phrase secrète (12 caractères au moins) pour protéger votre clé",
-        true,
-    )?;
-    let key = MemberKey::generate(&a.name, &mut rand::rng());
+    let (key, pass) = match (&a.from, &a.name) {
+        (Some(from), _) => {
+            let (_, old, pass) = open_key(from)?;
+            (old.for_new_ceremony(), pass)
+        }
+        (None, Some(name)) if !name.trim().is_empty() => {
+            let pass = passphrase(
+                "Choisissez une phrase secrète (12 caractères au moins) pour protéger votre clé",
+                true,
+            )?;
+            (MemberKey::generate(name, &mut rand::rng()), pass)
+        }
+        (None, _) => return Err(cannot("--name : le nom est vide")),
+    };
     save_key(&a.key, &key, &pass)?;
     if a.json {
         return print_json(&serde_json::json!({

@@ -208,8 +208,8 @@ pub struct Bureau {
     pub names: Vec<String>,
     /// Key files as `keygen init` made them (before any ceremony), in member order. A key file
     /// records the one ceremony it took part in, while a second round keeps the bureau (same
-    /// signing keys, `urne-tally next-round`) with a new ceremony: each election works on its own
-    /// copy ([`Bureau::key`]).
+    /// signing keys, `urne-tally next-round`) with a new ceremony: each election gets its own
+    /// file from `keygen init --from` ([`Bureau::key`]), as docs/bureau-guide.md says.
     pub keys: Vec<PathBuf>,
     /// Signing public keys (hex), in member order.
     pub public_keys: Vec<String>,
@@ -247,11 +247,21 @@ impl Bureau {
         }
     }
 
-    /// Member `m`'s key file for `election`: a copy of his initial file, made at the first use.
+    /// Member `m`'s key file for `election`, made at the first use by `urne-tally keygen init
+    /// --from` his initial file: the same name and public key, for this election's ceremony.
     pub fn key(&self, election: &str, m: usize) -> PathBuf {
         let p = self.dir.join(format!("membre-{m}-{election}.urnekey"));
         if !p.exists() {
-            std::fs::copy(&self.keys[m], &p).unwrap();
+            let r = tally_ok(&[
+                os("keygen"),
+                os("init"),
+                os("--key"),
+                p.as_os_str(),
+                os("--from"),
+                self.keys[m].as_os_str(),
+                os("--json"),
+            ]);
+            assert_eq!(r.json()["public_key"], self.public_keys[m].as_str());
         }
         p
     }
