@@ -12,6 +12,7 @@
 //! | [`roll`] | the liste électorale: import, differences, confirmation | loi art. 15, décret art. 3 |
 //! | [`candidacies`] | entry and import of candidacies, the décret's checks | art. 5, 6, 8, 9, 22, 23, 26 |
 //! | [`codes`] | codes, letters (PDF) and e-mails, the 15-day rule, reissue of a lost code | art. 28 |
+//! | [`carry_over`] | the second round keeps the first round's codes | art. 5, 6, 28 |
 //! | [`proxies`] | procurations: one per mandataire, period, cancellation | art. 26 |
 //! | [`ceremony`] | the relay of the bureau's key ceremony | docs/protocol.md §4 |
 //! | [`sealing`] | genesis, fingerprint, the bâtonnier's seal | protocol §Genesis, §Seal |
@@ -27,6 +28,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod candidacies;
+pub mod carry_over;
 pub mod ceremony;
 pub mod codes;
 pub mod declarations;

@@ -15,7 +15,9 @@
 //! - [`web`]: routes, pages, the public JSON API, the protections;
 //! - [`admin`]: election administration (issue 5): staff accounts and audit, roll, candidacies,
 //!   codes and letters, proxies, key ceremony relay, sealing, running the vote, publication;
-//! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo.
+//! - [`fixture`]: a complete sealed, open election built in-process, for tests and the demo;
+//! - `testkit` (feature `test-support`): the test harness shared by the server's tests and the
+//!   end-to-end crate (a server over HTTP on SQLite or PostgreSQL, electors, staff, bureau).
 
 pub mod admin;
 pub mod ballots;
@@ -30,6 +32,8 @@ pub mod frtime;
 pub mod keys;
 pub mod server;
 pub mod setup;
+#[cfg(feature = "test-support")]
+pub mod testkit;
 pub mod web;
 
 pub use error::{Error, Result};

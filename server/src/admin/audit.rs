@@ -72,6 +72,7 @@ pub fn action_label(action: &str) -> &'static str {
         "candidatures.import" => "importer les candidatures",
         "codes.emission" => "émettre les codes",
         "codes.reemission" => "émettre un nouveau code",
+        "codes.report" => "reprendre les codes du premier tour",
         "procuration.enregistrement" => "enregistrer une procuration",
         "procuration.annulation" => "annuler une procuration",
         "ceremonie.message" => "relayer un message de la cérémonie des clés",

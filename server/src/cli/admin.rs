@@ -17,6 +17,7 @@ mod alert;
 mod audit;
 mod build_genesis;
 mod cancel_proxy;
+mod carry_over_codes;
 mod ceremony;
 mod close;
 mod confirm_roll;
@@ -226,6 +227,8 @@ pub enum AdminCommand {
     IssueCodes(issue_codes::IssueCodesArgs),
     /// Émettre un nouveau code à un électeur (code perdu) ; l'ancien est révoqué.
     ReissueCode(reissue_code::ReissueCodeArgs),
+    /// Second tour : reprendre les codes du premier tour (aucun nouveau code ni courrier).
+    CarryOverCodes(carry_over_codes::CarryOverCodesArgs),
     /// Déroger au délai de quinze jours (bâtonnier), avec un motif écrit.
     Override15Days(override_15_days::Override15DaysArgs),
     /// Enregistrer une procuration.
@@ -283,6 +286,7 @@ impl AdminArgs {
             AdminCommand::RemoveCandidacy(a) => a.run(c).await,
             AdminCommand::IssueCodes(a) => a.run(c).await,
             AdminCommand::ReissueCode(a) => a.run(c).await,
+            AdminCommand::CarryOverCodes(a) => a.run(c).await,
             AdminCommand::Override15Days(a) => a.run(c).await,
             AdminCommand::RegisterProxy(a) => a.run(c).await,
             AdminCommand::CancelProxy(a) => a.run(c).await,

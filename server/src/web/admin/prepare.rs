@@ -14,7 +14,7 @@ use super::{
     respond,
 };
 use crate::admin::codes::{self, Delivery, Issued};
-use crate::admin::{candidacies, definition, proxies, roll, settings};
+use crate::admin::{candidacies, carry_over, definition, proxies, roll, settings};
 use crate::error::{Error, Result};
 use crate::setup;
 use crate::web::AppState;
@@ -44,6 +44,10 @@ pub(super) fn routes() -> Router<AppState> {
             get(codes_page).post(codes_issue),
         )
         .route("/admin/elections/{id}/codes/reemettre", post(codes_reissue))
+        .route(
+            "/admin/elections/{id}/codes/reprendre",
+            post(codes_carry_over),
+        )
         .route(
             "/admin/elections/{id}/codes/derogation",
             post(codes_override),
@@ -614,6 +618,40 @@ async fn codes_reissue(
     }
     .await;
     page(&staff, Some(&id), r)
+}
+
+#[derive(Debug, Deserialize)]
+struct CarryOverForm {
+    csrf: String,
+    /// The round-1 election.
+    from: String,
+}
+
+/// The second round keeps the first round's codes (`admin::carry_over`): no letter.
+async fn codes_carry_over(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    axum::Form(f): axum::Form<CarryOverForm>,
+) -> Response {
+    let r = async {
+        staff.check(&state, &f.csrf)?;
+        let done = carry_over::carry_over(&staff.admin, &id, f.from.trim()).await?;
+        Ok(Outcome::new(
+            "Codes du premier tour repris",
+            format!(
+                "Les {} électeur(s) votent au second tour avec le code reçu pour le premier tour \
+                 « {} » : aucun courrier n'est à envoyer. Les procurations du premier tour ne \
+                 valent pas pour le second : enregistrez à nouveau celles qui sont données pour \
+                 ce tour.",
+                done.count, done.from
+            ),
+            format!("/admin/elections/{id}/codes"),
+        )
+        .data(serde_json::to_value(&done).map_err(Error::internal)?))
+    }
+    .await;
+    respond(&staff, Some(&id), r)
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,947 @@
+//! # urne-e2e — the harness of the end-to-end scenarios (issue 8)
+//!
+//! Each scenario goes through what the ordre, the bureau and the electors really use:
+//!
+//! 1. **the server over HTTP** ([`Scenario`]: a fresh `urne-server` on SQLite, or PostgreSQL with
+//!    `URNE_TEST_POSTGRES_URL`, started by [`urne_server::testkit::spawn_app`]); the ordre's staff
+//!    (a secrétariat and a bâtonnier account) post the definition file, the roll CSV, the
+//!    candidacies CSV, issue the codes — read back from the letters' PDF with `pdftotext` — or
+//!    carry round 1's over, relay the key ceremony's outcome, build the genesis, upload the seal,
+//!    register procurations, close the vote and export the archive;
+//! 2. **`urne-tally`** for the bureau ([`Bureau`]: one key file per member, `keygen init`, the
+//!    key ceremony in file mode with `keygen step`, `sign-genesis`, `decrypt`, `result`, `sign`,
+//!    `next-round`);
+//! 3. electors vote over HTTP with the booth's code path ([`Scenario::cast`]: the code of the
+//!    letter → credential → login token; the ballot page's contests; `Ballot::prepare`; the proxy
+//!    credential for a mandataire);
+//! 4. **`urne-verify`** on the published archive, with the PV and receipts ([`verify`]).
+//!
+//! The binaries are built once per test run in the test's own target directory ([`tools`]), or
+//! taken from `URNE_TALLY_BIN` / `URNE_VERIFY_BIN`.
+//!
+//! Nothing here is specific to a kind of election: a scenario gives any definition, roll,
+//! candidacies, bureau size and threshold, votes as (elector, choices per contest of his ballot),
+//! procurations; weights come from the roll (CNB ordinal college) through the server's rights.
+//!
+//! Every helper fails the calling test with the tool's or the server's own message when a step
+//! does not go through: a step that fails is the scenario's failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use urne::crypto::code::VoterCode;
+use urne::crypto::credential::{Credential, CredentialPublicKey};
+use urne::encoding::{Hash32, hex};
+use urne::model::{Bureau as BureauDefinition, BureauMember, Election, PublicKeyBytes};
+use urne::pv::Pv;
+
+pub use urne_server::testkit::admin::{StaffClient, codes_of_letters, create_user, pdf_text};
+pub use urne_server::testkit::{
+    self, Backend, BoothParams, TestApp, Voter, booth_params, make_ballot, spawn_app,
+};
+
+/// The passphrase of every test key file (`URNE_PASSPHRASE`).
+pub const PASSPHRASE: &str = "phrase secrète du membre du bureau";
+const SECRETARIAT: (&str, &str) = ("secretariat", "secrétariat de l'ordre — essai e2e");
+const BATONNIER: (&str, &str) = ("batonnier", "bâtonnier de l'ordre — essai e2e");
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file of the repository (`tests/rolls/…`, `tests/e2e/data/…`).
+pub fn sample(path: &str) -> Vec<u8> {
+    let p = repo().join(path);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{} : {e}", p.display()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The binaries
+// ---------------------------------------------------------------------------------------------
+
+/// Where `urne-tally` and `urne-verify` are.
+#[derive(Debug)]
+pub struct Tools {
+    /// `urne-tally`.
+    pub tally: PathBuf,
+    /// `urne-verify`.
+    pub verify: PathBuf,
+}
+
+/// The binaries, built once per test run: `cargo build -p urne-tally -p urne-verify` into the
+/// target directory and profile of the running test (a no-op when up to date), unless
+/// `URNE_TALLY_BIN` and `URNE_VERIFY_BIN` name them. Cargo only hands a test the binaries of its
+/// own package (`CARGO_BIN_EXE_…`), hence the build.
+pub fn tools() -> &'static Tools {
+    static T: OnceLock<Tools> = OnceLock::new();
+    T.get_or_init(|| {
+        if let (Some(tally), Some(verify)) = (
+            std::env::var_os("URNE_TALLY_BIN"),
+            std::env::var_os("URNE_VERIFY_BIN"),
+        ) {
+            return Tools {
+                tally: tally.into(),
+                verify: verify.into(),
+            };
+        }
+        // target/<profile>/deps/<test binary>
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+        let target = profile_dir.parent().unwrap().to_path_buf();
+        let profile = match profile_dir.file_name().and_then(OsStr::to_str) {
+            Some("debug") | None => "dev".to_owned(),
+            Some(p) => p.to_owned(),
+        };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = Command::new(cargo)
+            .current_dir(repo())
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "urne-tally",
+                "-p",
+                "urne-verify",
+                "--bins",
+            ])
+            .arg("--profile")
+            .arg(&profile)
+            .arg("--target-dir")
+            .arg(&target)
+            .output()
+            .expect("cargo");
+        assert!(
+            out.status.success(),
+            "cargo build -p urne-tally -p urne-verify : {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let exe = |n: &str| profile_dir.join(format!("{n}{}", std::env::consts::EXE_SUFFIX));
+        Tools {
+            tally: exe("urne-tally"),
+            verify: exe("urne-verify"),
+        }
+    })
+}
+
+/// One run of a binary.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// The standard output as JSON (`--json`).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("sortie JSON illisible ({e}) : {}", self.stdout))
+    }
+}
+
+fn run(bin: &Path, args: &[&OsStr]) -> Run {
+    let out = Command::new(bin)
+        .args(args)
+        .env("URNE_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap_or_else(|e| panic!("{} : {e}", bin.display()));
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn os<S: AsRef<OsStr> + ?Sized>(s: &S) -> &OsStr {
+    s.as_ref()
+}
+
+/// `urne-tally ARGS…` (the passphrase in the environment).
+pub fn tally(args: &[&OsStr]) -> Run {
+    run(&tools().tally, args)
+}
+
+/// `urne-tally ARGS…`, which must succeed.
+pub fn tally_ok(args: &[&OsStr]) -> Run {
+    let r = tally(args);
+    assert_eq!(
+        r.code, 0,
+        "urne-tally {args:?}\nstdout : {}\nstderr : {}",
+        r.stdout, r.stderr
+    );
+    r
+}
+
+/// `urne-verify ARCHIVE [--pv PV] [--receipt R]… --json`.
+pub fn verify(archive: &Path, pv: Option<&Path>, receipts: &[PathBuf]) -> Run {
+    let mut args: Vec<&OsStr> = vec![archive.as_os_str(), os("--json")];
+    if let Some(p) = pv {
+        args.extend([os("--pv"), p.as_os_str()]);
+    }
+    for r in receipts {
+        args.extend([os("--receipt"), r.as_os_str()]);
+    }
+    run(&tools().verify, &args)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bureau
+// ---------------------------------------------------------------------------------------------
+
+/// The bureau (décret art. 28 and the règlement: the bâtonnier and the scrutateurs), each member
+/// with his own `urne-tally` key file.
+#[derive(Debug)]
+pub struct Bureau {
+    /// Where the key files and the members' outputs are.
+    pub dir: PathBuf,
+    /// « Me … », member 0 the bâtonnier.
+    pub names: Vec<String>,
+    /// Key files, in member order.
+    pub keys: Vec<PathBuf>,
+    /// Signing public keys (hex), in member order.
+    pub public_keys: Vec<String>,
+    /// Scrutateurs needed to decrypt (besides the bâtonnier).
+    pub threshold: u32,
+}
+
+impl Bureau {
+    /// The bâtonnier `names[0]` and the scrutateurs `names[1..]`, threshold `threshold`: each runs
+    /// `urne-tally keygen init`.
+    pub fn new(dir: &Path, names: &[&str], threshold: u32) -> Bureau {
+        std::fs::create_dir_all(dir).unwrap();
+        let mut keys = Vec::new();
+        let mut public_keys = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let k = dir.join(format!("membre-{i}.urnekey"));
+            let r = tally_ok(&[
+                os("keygen"),
+                os("init"),
+                os("--key"),
+                k.as_os_str(),
+                os("--name"),
+                os(name),
+                os("--json"),
+            ]);
+            public_keys.push(r.json()["public_key"].as_str().unwrap().to_owned());
+            keys.push(k);
+        }
+        Bureau {
+            dir: dir.to_path_buf(),
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
+            keys,
+            public_keys,
+            threshold,
+        }
+    }
+
+    /// As the definition names it.
+    pub fn definition(&self) -> BureauDefinition {
+        let m = |i: usize| BureauMember {
+            name: self.names[i].clone(),
+            public_key: PublicKeyBytes(
+                urne::board::PublicKey::from_hex(&self.public_keys[i])
+                    .unwrap()
+                    .0,
+            ),
+        };
+        BureauDefinition {
+            batonnier: m(0),
+            scrutateurs: (1..self.keys.len()).map(m).collect(),
+            threshold: self.threshold,
+        }
+    }
+
+    /// The key ceremony in file mode: the ordre hands over the ceremony file (`GET
+    /// /ceremonies/{id}`), every member runs `urne-tally keygen step --dir` in the shared folder
+    /// until it is over, and the ordre uploads `cles-bureau.json`. Returns the election key (hex).
+    pub async fn ceremony(&self, s: &Scenario, election: &str) -> String {
+        let (st, status) = s
+            .secretariat
+            .get_json(&format!("/admin/elections/{election}/ceremonie"))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{status}");
+        let id = status["ceremony"].as_str().unwrap().to_owned();
+        let text = testkit::client()
+            .get(s.app.url(&format!("/ceremonies/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let dir = self.dir.join(format!("ceremonie-{election}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("ceremonie.json"), text).unwrap();
+        let mut done = vec![false; self.keys.len()];
+        // Four steps: bâtonnier key and transport keys, dealings, complaints, outcome.
+        for _ in 0..5 {
+            for (i, k) in self.keys.iter().enumerate() {
+                if done[i] {
+                    continue;
+                }
+                let r = tally_ok(&[
+                    os("keygen"),
+                    os("step"),
+                    os("--key"),
+                    k.as_os_str(),
+                    os("--dir"),
+                    dir.as_os_str(),
+                    os("--json"),
+                ]);
+                done[i] = r.json()["done"].as_bool().unwrap();
+            }
+        }
+        assert!(done.iter().all(|d| *d), "la cérémonie ne s'achève pas");
+        let keys = std::fs::read(dir.join("cles-bureau.json")).unwrap();
+        let (st, v) = s
+            .secretariat
+            .post_upload(
+                &format!("/admin/elections/{election}/ceremonie/cles"),
+                &[("fichier", "cles-bureau.json", &keys)],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        let out: Value = serde_json::from_slice(&keys).unwrap();
+        out["election_key"].as_str().unwrap().to_owned()
+    }
+
+    /// The bâtonnier checks the genesis file and signs its fingerprint (`urne-tally
+    /// sign-genesis`); returns the seal file.
+    pub fn sign_genesis(&self, genesis: &Path, fingerprint: &Hash32) -> PathBuf {
+        let out = genesis.with_file_name("sceau.json");
+        tally_ok(&[
+            os("sign-genesis"),
+            os("--genesis"),
+            genesis.as_os_str(),
+            os("--key"),
+            self.keys[0].as_os_str(),
+            os("--fingerprint"),
+            os(&fingerprint.to_hex()),
+            os("--out"),
+            out.as_os_str(),
+            os("--yes"),
+            os("--json"),
+        ]);
+        out
+    }
+
+    /// Members `members` decrypt the closed archive (`urne-tally decrypt`); their partial files.
+    pub fn decrypt(&self, archive: &Path, members: &[usize]) -> Vec<PathBuf> {
+        members
+            .iter()
+            .map(|m| {
+                let p = archive.with_file_name(format!("dechiffrement-{m}.json"));
+                tally_ok(&[
+                    os("decrypt"),
+                    os("--archive"),
+                    archive.as_os_str(),
+                    os("--key"),
+                    self.keys[*m].as_os_str(),
+                    os("--out"),
+                    p.as_os_str(),
+                ]);
+                p
+            })
+            .collect()
+    }
+
+    /// Members `members` sign the PV (`urne-tally sign`).
+    pub fn sign(&self, pv: &Path, members: &[usize]) {
+        for m in members {
+            tally_ok(&[
+                os("sign"),
+                os("--pv"),
+                pv.as_os_str(),
+                os("--key"),
+                self.keys[*m].as_os_str(),
+                os("--json"),
+            ]);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ordre and the server
+// ---------------------------------------------------------------------------------------------
+
+/// A server under test with the ordre's two staff accounts logged in, and a work folder.
+#[derive(Debug)]
+pub struct Scenario {
+    /// The server.
+    pub app: TestApp,
+    /// The secrétariat (prepares).
+    pub secretariat: StaffClient,
+    /// The bâtonnier (approves: dérogation, seal, close, publication).
+    pub batonnier: StaffClient,
+    /// The work folder (removed with the server's).
+    pub dir: PathBuf,
+}
+
+/// How an election's electors get their codes.
+#[derive(Debug, Clone)]
+pub enum Codes {
+    /// Issued by this election, read back from the letters.
+    Issue,
+    /// Round 2: those of the round-1 election named (`carry-over-codes`), with its codes.
+    CarryOver {
+        /// The round-1 election.
+        from: String,
+        /// `CNBF → code` of round 1's letters.
+        codes: BTreeMap<String, String>,
+    },
+}
+
+/// What an election needs to be prepared.
+#[derive(Debug, Clone)]
+pub struct Preparation<'a> {
+    /// The definition (its bureau is [`Bureau::definition`]).
+    pub definition: &'a Election,
+    /// The liste électorale (CSV as the ordre exports it).
+    pub roll_csv: &'a [u8],
+    /// The candidacies CSV, when the definition does not list them.
+    pub candidacies_csv: Option<&'a [u8]>,
+    /// Codes issued, or carried over from round 1.
+    pub codes: Codes,
+}
+
+/// A sealed, open election.
+#[derive(Debug, Clone)]
+pub struct Open {
+    /// The election id.
+    pub id: String,
+    /// The definition as stored by the server (with the candidates' records).
+    pub definition: Election,
+    /// `CNBF → code` (from the letters, or round 1's).
+    pub codes: BTreeMap<String, String>,
+    /// The fingerprint.
+    pub fingerprint: Hash32,
+}
+
+impl Open {
+    /// The credential the booth derives from `cnbf`'s code.
+    pub fn credential(&self, cnbf: &str) -> Credential {
+        let code = self
+            .codes
+            .get(cnbf)
+            .unwrap_or_else(|| panic!("pas de code pour CNBF {cnbf}"));
+        Credential::derive(
+            &VoterCode::parse(code).unwrap(),
+            &self.definition.campaign_id,
+        )
+        .unwrap()
+    }
+}
+
+/// One ballot: the elector (or, with `proxy`, the mandataire voting for his mandant) and his
+/// choices, one list per contest of his ballot in ballot order (option indexes in the contest's
+/// candidacy order; empty = blank).
+#[derive(Debug, Clone)]
+pub struct Cast {
+    /// CNBF of who votes.
+    pub cnbf: String,
+    /// Choices per contest of the ballot.
+    pub choices: Vec<Vec<u32>>,
+    /// Cast with the procuration the elector holds (the mandant's ballot).
+    pub proxy: bool,
+}
+
+impl Cast {
+    /// `cnbf` votes `choices`.
+    pub fn new(cnbf: &str, choices: Vec<Vec<u32>>) -> Cast {
+        Cast {
+            cnbf: cnbf.to_owned(),
+            choices,
+            proxy: false,
+        }
+    }
+
+    /// Mandataire `cnbf` votes `choices` for his mandant.
+    pub fn by_proxy(cnbf: &str, choices: Vec<Vec<u32>>) -> Cast {
+        Cast {
+            proxy: true,
+            ..Cast::new(cnbf, choices)
+        }
+    }
+}
+
+/// The bureau's count of an election, published.
+#[derive(Debug)]
+pub struct Counted {
+    /// The signed PV.
+    pub pv: Pv,
+    /// Its file.
+    pub pv_file: PathBuf,
+    /// The closed archive the bureau counted.
+    pub closed_archive: PathBuf,
+    /// The published archive (the server's signed head).
+    pub archive: PathBuf,
+}
+
+/// « 2026-12-02T08:00:00Z » of `t`.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
+
+impl Scenario {
+    /// A fresh server on `backend`, the secrétariat and bâtonnier accounts logged in.
+    pub async fn start(backend: Backend) -> Scenario {
+        let app = spawn_app(backend).await;
+        create_user(&app, SECRETARIAT.0, "secretariat", SECRETARIAT.1).await;
+        create_user(&app, BATONNIER.0, "batonnier", BATONNIER.1).await;
+        let secretariat = StaffClient::login(&app, SECRETARIAT.0, SECRETARIAT.1).await;
+        let batonnier = StaffClient::login(&app, BATONNIER.0, BATONNIER.1).await;
+        let dir = app.dir.join("e2e");
+        std::fs::create_dir_all(&dir).unwrap();
+        Scenario {
+            app,
+            secretariat,
+            batonnier,
+            dir,
+        }
+    }
+
+    /// A folder of the work folder.
+    pub fn folder(&self, name: &str) -> PathBuf {
+        let d = self.dir.join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// `POST` as the secrétariat, which must succeed; the JSON answer.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Value {
+        let (s, v) = self.secretariat.post_form(path, fields).await;
+        assert_eq!(s, StatusCode::OK, "POST {path} : {v}");
+        v
+    }
+
+    /// `POST` as the bâtonnier, which must succeed; the JSON answer.
+    pub async fn approve(&self, path: &str, fields: &[(&str, &str)]) -> Value {
+        let (s, v) = self.batonnier.post_form(path, fields).await;
+        assert_eq!(s, StatusCode::OK, "POST {path} : {v}");
+        v
+    }
+
+    /// Uploads as `who`, which must succeed.
+    async fn upload(&self, who: &StaffClient, path: &str, file: &str, bytes: &[u8]) -> Value {
+        let (s, v) = who.post_upload(path, &[("fichier", file, bytes)]).await;
+        assert_eq!(s, StatusCode::OK, "POST {path} ({file}) : {v}");
+        v
+    }
+
+    /// The definition file (`POST /admin/elections`).
+    pub async fn create(&self, def: &Election) {
+        let v = self
+            .upload(
+                &self.secretariat,
+                "/admin/elections",
+                "definition.json",
+                def.to_json().unwrap().as_bytes(),
+            )
+            .await;
+        assert_eq!(v["data"]["election"], def.election_id.as_str(), "{v}");
+    }
+
+    /// The liste électorale (`POST …/liste`), applied; returns the answer (`data.electors`,
+    /// `data.with_rights`).
+    pub async fn import_roll(&self, id: &str, csv: &[u8]) -> Value {
+        let v = self
+            .upload(
+                &self.secretariat,
+                &format!("/admin/elections/{id}/liste"),
+                "liste.csv",
+                csv,
+            )
+            .await;
+        assert_eq!(v["data"]["applied"], true, "{v}");
+        v
+    }
+
+    /// The candidacies (`POST …/candidatures/import`).
+    pub async fn import_candidacies(&self, id: &str, csv: &[u8]) {
+        self.upload(
+            &self.secretariat,
+            &format!("/admin/elections/{id}/candidatures/import"),
+            "candidatures.csv",
+            csv,
+        )
+        .await;
+    }
+
+    /// Issues the codes (`POST …/codes`); `CNBF → code` read from the letters' PDF.
+    pub async fn issue_codes(&self, id: &str) -> BTreeMap<String, String> {
+        let v = self
+            .post(&format!("/admin/elections/{id}/codes"), &[])
+            .await;
+        let pdf = urne::encoding::unhex(v["pdf_hex"].as_str().unwrap()).unwrap();
+        let letters = codes_of_letters(&pdf_text(&pdf));
+        assert_eq!(
+            letters.len() as u64,
+            v["count"].as_u64().unwrap(),
+            "une page par code"
+        );
+        letters.into_iter().collect()
+    }
+
+    /// Round 2 keeps round 1's codes (`POST …/codes/reprendre`); the answer's data.
+    pub async fn carry_over_codes(&self, id: &str, from: &str) -> Value {
+        let v = self
+            .post(
+                &format!("/admin/elections/{id}/codes/reprendre"),
+                &[("from", from)],
+            )
+            .await;
+        v["data"].clone()
+    }
+
+    /// The bâtonnier's dérogation to the fifteen days (art. 28), when the vote opens sooner.
+    pub async fn derogation_if_needed(&self, id: &str) {
+        let (_, n) = self
+            .secretariat
+            .get_json(&format!("/admin/elections/{id}/codes"))
+            .await;
+        if n["notice"]["respected"] == false && n["notice"]["early_opening"].is_null() {
+            self.approve(
+                &format!("/admin/elections/{id}/codes/derogation"),
+                &[(
+                    "reason",
+                    "scénario de bout en bout : vote ouvert le jour même",
+                )],
+            )
+            .await;
+        }
+    }
+
+    /// Builds the genesis (`POST …/genese`); its fingerprint.
+    pub async fn build_genesis(&self, id: &str) -> Hash32 {
+        let v = self
+            .post(&format!("/admin/elections/{id}/genese"), &[])
+            .await;
+        Hash32::from_hex(v["data"]["fingerprint"].as_str().unwrap()).unwrap()
+    }
+
+    /// The archive as the staff export it (`GET …/archive.urne`: the genesis alone before the
+    /// seal), written to `path`.
+    pub async fn export_archive(&self, id: &str, path: &Path) {
+        let r = self
+            .secretariat
+            .get(&format!("/admin/elections/{id}/archive.urne"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        std::fs::write(path, r.bytes().await.unwrap()).unwrap();
+    }
+
+    /// Uploads the bâtonnier's seal (`POST …/sceller`).
+    pub async fn seal(&self, id: &str, seal_file: &Path) {
+        let bytes = std::fs::read(seal_file).unwrap();
+        self.upload(
+            &self.batonnier,
+            &format!("/admin/elections/{id}/sceller"),
+            "sceau.json",
+            &bytes,
+        )
+        .await;
+    }
+
+    /// The whole preparation up to the open vote: definition, roll, candidacies, codes, the
+    /// dérogation when needed, the key ceremony (file mode), genesis, `sign-genesis`, seal.
+    pub async fn prepare(&self, p: &Preparation<'_>, bureau: &Bureau) -> Open {
+        let id = p.definition.election_id.clone();
+        self.create(p.definition).await;
+        self.import_roll(&id, p.roll_csv).await;
+        if let Some(c) = p.candidacies_csv {
+            self.import_candidacies(&id, c).await;
+        }
+        let codes = match &p.codes {
+            Codes::Issue => self.issue_codes(&id).await,
+            Codes::CarryOver { from, codes } => {
+                let d = self.carry_over_codes(&id, from).await;
+                assert_eq!(d["count"].as_u64().unwrap() as usize, codes.len(), "{d}");
+                codes.clone()
+            }
+        };
+        self.derogation_if_needed(&id).await;
+        bureau.ceremony(self, &id).await;
+        let fingerprint = self.build_genesis(&id).await;
+        let dir = self.folder(&id);
+        let genesis = dir.join("genese.urne");
+        self.export_archive(&id, &genesis).await;
+        let seal = bureau.sign_genesis(&genesis, &fingerprint);
+        self.seal(&id, &seal).await;
+        let definition = urne_server::setup::definition(self.app.db(), &id)
+            .await
+            .unwrap();
+        Open {
+            id,
+            definition,
+            codes,
+            fingerprint,
+        }
+    }
+
+    /// Registers a procuration (art. 26).
+    pub async fn register_proxy(&self, id: &str, mandant: &str, mandataire: &str) {
+        self.post(
+            &format!("/admin/elections/{id}/procurations"),
+            &[
+                ("mandant", mandant),
+                ("mandataire", mandataire),
+                (
+                    "reference",
+                    &format!("formulaire de procuration de CNBF {mandant}"),
+                ),
+            ],
+        )
+        .await;
+    }
+
+    /// One ballot, as the browser and the booth do it: login with the token derived from the
+    /// letter's code, the ballot page's contests (the mandant's with `proxy`, after the proxy
+    /// credential is activated), `Ballot::prepare`, deposit. Returns the receipt file written in
+    /// the election's folder.
+    pub async fn cast(&self, open: &Open, cast: &Cast) -> PathBuf {
+        let cred = open.credential(&cast.cnbf);
+        let v = Voter::login(&self.app, &open.id, &cast.cnbf, &cred).await;
+        let p = booth_params(&self.app, &open.id).await;
+        let page = if cast.proxy {
+            "/vote?procuration=1"
+        } else {
+            "/vote"
+        };
+        let config = testkit::page_config(&v.get_ok(page).await);
+        let contests: Vec<u32> = config["contests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["contest"].as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(
+            contests.len(),
+            cast.choices.len(),
+            "CNBF {} : {} scrutin(s) au bulletin, {} choix donnés",
+            cast.cnbf,
+            contests.len(),
+            cast.choices.len()
+        );
+        let (ballot_cred, proxy) = if cast.proxy {
+            let mandant = CredentialPublicKey(
+                Hash32::from_hex(config["mandant"].as_str().unwrap())
+                    .unwrap()
+                    .0,
+            );
+            let proxy = cred.proxy_for(&mandant);
+            if config["proxy_active"] != true {
+                let proxy_pk = urne::board::PublicKey(proxy.public_key().0);
+                let msg = urne::board::ProxyCredential::endorsement_message(
+                    &p.fingerprint,
+                    &urne::board::PublicKey(mandant.0),
+                    &proxy_pk,
+                );
+                let (s, body) = v
+                    .post(
+                        "/procuration",
+                        serde_json::json!({
+                            "proxy": proxy_pk.to_hex(),
+                            "endorsement": hex(&cred.sign(&msg.0)),
+                            "csrf": v.csrf,
+                        }),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK, "procuration de {} : {body}", cast.cnbf);
+            }
+            (proxy, true)
+        } else {
+            (cred, false)
+        };
+        let ballot = make_ballot(&p, &ballot_cred, &contests, &cast.choices);
+        let (s, body) = v.submit(&ballot, proxy).await;
+        assert_eq!(s, StatusCode::OK, "bulletin de CNBF {} : {body}", cast.cnbf);
+        let dir = self.folder(&format!("{}/recepisses", open.id));
+        let path = dir.join(format!(
+            "{}{}.json",
+            cast.cnbf,
+            if proxy { "-procuration" } else { "" }
+        ));
+        std::fs::write(&path, body["receipt"].to_string()).unwrap();
+        path
+    }
+
+    /// Every ballot of `casts`, in order; their receipts.
+    pub async fn cast_all(&self, open: &Open, casts: &[Cast]) -> Vec<PathBuf> {
+        let mut out = Vec::with_capacity(casts.len());
+        for c in casts {
+            out.push(self.cast(open, c).await);
+        }
+        out
+    }
+
+    /// The bâtonnier closes the vote by decision of the ordre (`POST …/cloture`).
+    pub async fn close(&self, id: &str) {
+        self.approve(
+            &format!("/admin/elections/{id}/cloture"),
+            &[
+                ("reason", "fin du scénario de bout en bout"),
+                ("confirm", "oui"),
+            ],
+        )
+        .await;
+    }
+
+    /// The count: the closed archive and the declarations exported, `urne-tally decrypt` by
+    /// `decrypting` members, `result`, `sign` by every member, publication by the bâtonnier, and
+    /// the published archive downloaded (`GET /elections/{id}/archive`).
+    pub async fn count(
+        &self,
+        id: &str,
+        bureau: &Bureau,
+        decrypting: &[usize],
+        place: &str,
+    ) -> Counted {
+        let dir = self.folder(&format!("{id}/depouillement"));
+        let closed = dir.join("archive-close.urne");
+        self.export_archive(id, &closed).await;
+        let incidents = dir.join("incidents.json");
+        let candidates = dir.join("candidatures.json");
+        for (path, file) in [
+            (&incidents, "incidents.json"),
+            (&candidates, "candidatures.json"),
+        ] {
+            let r = self
+                .secretariat
+                .get(&format!("/admin/elections/{id}/{file}"))
+                .await;
+            assert_eq!(r.status(), StatusCode::OK, "{file}");
+            std::fs::write(path, r.bytes().await.unwrap()).unwrap();
+        }
+        let partials = bureau.decrypt(&closed, decrypting);
+        let out = dir.join("resultat");
+        let mut args: Vec<&OsStr> = vec![
+            os("result"),
+            os("--archive"),
+            closed.as_os_str(),
+            os("--candidates"),
+            candidates.as_os_str(),
+            os("--incidents"),
+            incidents.as_os_str(),
+            os("--place"),
+            os(place),
+            os("--out-dir"),
+            out.as_os_str(),
+            os("--json"),
+            os("--partials"),
+        ];
+        args.extend(partials.iter().map(|p| p.as_os_str()));
+        let report = tally_ok(&args).json();
+        let pv_file = PathBuf::from(report["pv"].as_str().unwrap());
+        let extended = PathBuf::from(report["archive"].as_str().unwrap());
+        let all: Vec<usize> = (0..bureau.keys.len()).collect();
+        bureau.sign(&pv_file, &all);
+        let pv = Pv::from_json(&std::fs::read_to_string(&pv_file).unwrap()).unwrap();
+        let admin = testkit::admin::as_user(&self.app, BATONNIER.0).await;
+        urne_server::admin::publish::publish(&admin, id, &extended, &pv)
+            .await
+            .unwrap();
+        let archive = dir.join("archive-publiee.urne");
+        std::fs::write(&archive, testkit::archive(&self.app, id).await).unwrap();
+        Counted {
+            pv,
+            pv_file,
+            closed_archive: closed,
+            archive,
+        }
+    }
+
+    /// `urne-tally next-round`: the definition of round 2 (`new_id`, the vote from now minus a
+    /// minute to `hours` hours later) from round 1's signed PV.
+    pub fn next_round(&self, round1: &Counted, new_id: &str, hours: i64) -> Election {
+        let now = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap();
+        let out = self.folder(new_id).join("second-tour.json");
+        tally_ok(&[
+            os("next-round"),
+            os("--pv"),
+            round1.pv_file.as_os_str(),
+            os("--archive"),
+            round1.archive.as_os_str(),
+            os("--election-id"),
+            os(new_id),
+            os("--opening"),
+            os(&rfc3339(now - time::Duration::minutes(1))),
+            os("--closing"),
+            os(&rfc3339(now + time::Duration::hours(hours))),
+            os("--out"),
+            out.as_os_str(),
+            os("--json"),
+        ]);
+        Election::parse(
+            &std::fs::read_to_string(&out).unwrap(),
+            urne::model::DefinitionFormat::Json,
+            "second-tour.json",
+        )
+        .unwrap()
+    }
+
+    /// Stops the server.
+    pub async fn stop(self) {
+        self.app.stop().await;
+    }
+}
+
+/// A definition for the scenarios: `barreau`, the campaign `{id}-campagne`, `bureau`, `contests`
+/// (TOML or JSON values as the definition file has them), the vote open from a minute ago for
+/// `hours` hours.
+pub fn definition(
+    barreau: &str,
+    id: &str,
+    bureau: &Bureau,
+    contests: Value,
+    hours: i64,
+) -> Election {
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
+    let v = serde_json::json!({
+        "barreau": barreau,
+        "campaign_id": format!("{id}-campagne"),
+        "election_id": id,
+        "opening": rfc3339(now - time::Duration::minutes(1)),
+        "closing": rfc3339(now + time::Duration::hours(hours)),
+        "bureau": serde_json::to_value(bureau.definition()).unwrap(),
+        "contests": contests,
+    });
+    Election::parse(
+        &v.to_string(),
+        urne::model::DefinitionFormat::Json,
+        "definition.json",
+    )
+    .unwrap()
+}
+
+/// Per option and blank counts of one contest from `casts` (the contest at position `k` of each
+/// ballot), as the PV must show them for the internet votes.
+pub fn tally_of(casts: &[Cast], k: usize, options: usize) -> (Vec<u64>, u64) {
+    let mut votes = vec![0u64; options];
+    let mut blank = 0;
+    for c in casts {
+        let s = &c.choices[k];
+        if s.is_empty() {
+            blank += 1;
+        }
+        for o in s {
+            votes[*o as usize] += 1;
+        }
+    }
+    (votes, blank)
+}
