@@ -995,3 +995,81 @@ pub fn tally_of(casts: &[Cast], k: usize, options: usize) -> (Vec<u64>, u64) {
     }
     (votes, blank)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Definition files, several barreaux and the recensement général (CNB)
+// ---------------------------------------------------------------------------------------------
+
+/// A definition file of the repository (`tests/e2e/data/…`, TOML or JSON) as a scenario runs it,
+/// with its bureau: the file's contests, candidacies and external candidates (CNB: candidates of
+/// other barreaux of the circonscription, art. 26) as written; its bureau's names and threshold
+/// given to [`Bureau::new`] in `dir`, whose keys (`urne-tally keygen init`) replace the file's
+/// placeholder keys; the vote open from a minute ago for `hours` hours, as [`definition`].
+pub fn definition_file(path: &str, dir: &Path, hours: i64) -> (Election, Bureau) {
+    let file = repo().join(path);
+    let mut def = Election::from_path(&file).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<String> = std::iter::once(def.bureau.batonnier.name.clone())
+        .chain(def.bureau.scrutateurs.iter().map(|m| m.name.clone()))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let bureau = Bureau::new(dir, &names, def.bureau.threshold);
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap();
+    def.bureau = bureau.definition();
+    def.opening = now - time::Duration::minutes(1);
+    def.closing = now + time::Duration::hours(hours);
+    (def, bureau)
+}
+
+/// Writes the bâtonnier keys the CNB holds for each barreau (`urne-tally recensement --bureaux`:
+/// `{"barreau": "clé hexadécimale"}`), from each barreau's bureau.
+pub fn bureaux_file(path: &Path, barreaux: &[(&str, &Bureau)]) {
+    let keys: serde_json::Map<String, Value> = barreaux
+        .iter()
+        .map(|(name, b)| ((*name).to_owned(), Value::from(b.public_keys[0].clone())))
+        .collect();
+    std::fs::write(path, Value::Object(keys).to_string()).unwrap();
+}
+
+/// The CNB bureau's recensement général (`urne-tally recensement PV… --bureaux FILE --out-dir
+/// DIR --json`) over the barreaux' signed PVs; not asserted, so that a refusal can be tested. On
+/// success `DIR/recensement.json` holds the national PV.
+pub fn recensement(pvs: &[&Path], bureaux: &Path, out_dir: &Path) -> Run {
+    let mut args: Vec<&OsStr> = vec![
+        os("recensement"),
+        os("--bureaux"),
+        bureaux.as_os_str(),
+        os("--out-dir"),
+        out_dir.as_os_str(),
+        os("--json"),
+    ];
+    args.extend(pvs.iter().map(|p| p.as_os_str()));
+    tally(&args)
+}
+
+/// Copies `archive` to `out` with its genesis changed by `alter` and every other event byte for
+/// byte (a dishonest server rewriting the sealed election): what the bâtonnier's seal and the hash
+/// chain must expose.
+pub fn with_altered_genesis(
+    archive: &Path,
+    out: &Path,
+    alter: impl FnOnce(&mut urne::board::Genesis),
+) {
+    use urne::archive::{ArchiveReader, ArchiveWriter};
+    use urne::board::{Event, Payload};
+    let mut reader = ArchiveReader::new(std::fs::File::open(archive).unwrap()).unwrap();
+    let mut events: Vec<Vec<u8>> = reader.by_ref().map(|e| e.unwrap().bytes).collect();
+    let head = reader.signed_head().cloned();
+    let mut genesis = Event::decode(&events[0]).unwrap();
+    match &mut genesis.payload {
+        Payload::Genesis(g) => alter(g),
+        other => panic!("l'événement 0 n'est pas la genèse : {other:?}"),
+    }
+    events[0] = genesis.encode();
+    let mut w = ArchiveWriter::new(std::fs::File::create(out).unwrap()).unwrap();
+    for e in &events {
+        w.write_event(e).unwrap();
+    }
+    w.finish(head.as_ref()).unwrap();
+}
