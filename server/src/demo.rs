@@ -432,7 +432,7 @@ impl Tools {
                 if p == "release" {
                     c.push_str(" --release");
                 }
-                let _ = write!(c, " --manifest-path {}", sh(&ws.join("Cargo.toml")));
+                let _ = write!(c, " --manifest-path {}", sh(ws.join("Cargo.toml")));
                 if target != ws.join("target") {
                     let _ = write!(c, " --target-dir {}", sh(target));
                 }
