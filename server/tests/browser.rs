@@ -65,7 +65,7 @@ fn urne_verify(root: &Path) -> PathBuf {
             "--locked",
             "--no-run",
             "--quiet",
-            "--message-format=json",
+            "--message-format=json-render-diagnostics",
         ])
         .current_dir(root)
         .output()
