@@ -65,7 +65,7 @@ fn urne_verify(root: &Path) -> PathBuf {
             "--locked",
             "--no-run",
             "--quiet",
-            "--message-format=json",
+            "--message-format=json-render-diagnostics",
         ])
         .current_dir(root)
         .output()
@@ -78,15 +78,14 @@ fn urne_verify(root: &Path) -> PathBuf {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .find_map(|m| {
-            (m["reason"] == "compiler-artifact"
+        .filter(|m| {
+            m["reason"] == "compiler-artifact"
                 && m["target"]["name"] == "urne-verify"
                 && m["target"]["kind"][0] == "bin"
                 // Not the binary's unit-test harness, which cargo also builds.
-                && m["profile"]["test"] == false)
-                .then(|| m["executable"].as_str().map(PathBuf::from))
-                .flatten()
+                && m["profile"]["test"] == false
         })
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .expect("cargo did not report the urne-verify executable")
 }
 
