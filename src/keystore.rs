@@ -835,7 +835,11 @@ mod tests {
         let round2 = tagged_hash("URNE-V1-test-ceremony", &[b"tour 2"]);
         next.join_as_scrutateur(round2, 1, &mut r).unwrap();
         assert_eq!(next.ceremony(), Some((round2, 1)));
-        assert_eq!(k.ceremony(), Some((params().ceremony, 1)), "round 1's file is untouched");
+        assert_eq!(
+            k.ceremony(),
+            Some((params().ceremony, 1)),
+            "round 1's file is untouched"
+        );
     }
 
     #[test]

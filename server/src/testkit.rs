@@ -439,3 +439,52 @@ pub async fn archive(app: &TestApp, election: &str) -> Vec<u8> {
     );
     r.bytes().await.unwrap().to_vec()
 }
+
+/// The executable of the workspace binary `name` (`urne-tally`, `urne-verify`) as the README's
+/// test command builds it: `cargo test --workspace --locked --no-run`, a no-op check under that
+/// command (CI), a build of the workspace's tests otherwise. Cargo gives `CARGO_BIN_EXE_*` for a
+/// test's own package only; a binary found lying in `target/` could be stale; and
+/// `cargo build -p NAME` would resolve other features and rebuild the core. Asked once per test
+/// process.
+pub fn workspace_binary(name: &str) -> PathBuf {
+    static ARTIFACTS: std::sync::OnceLock<Vec<(String, PathBuf)>> = std::sync::OnceLock::new();
+    let artifacts = ARTIFACTS.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let out = std::process::Command::new(env!("CARGO"))
+            .args([
+                "test",
+                "--workspace",
+                "--locked",
+                "--no-run",
+                "--quiet",
+                "--message-format=json-render-diagnostics",
+            ])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cargo test --workspace --no-run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|m| {
+                m["reason"] == "compiler-artifact"
+                    && m["target"]["kind"][0] == "bin"
+                    // Not a binary's unit-test harness, which cargo also builds.
+                    && m["profile"]["test"] == false
+            })
+            .filter_map(|m| {
+                let exe = PathBuf::from(m["executable"].as_str()?);
+                Some((m["target"]["name"].as_str()?.to_owned(), exe))
+            })
+            .collect()
+    });
+    artifacts
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, exe)| exe.clone())
+        .unwrap_or_else(|| panic!("cargo did not report the {name} executable"))
+}

@@ -52,43 +52,6 @@ fn prerequisites(root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| missing.join(", "))
 }
 
-/// The real `urne-verify` binary of this workspace, as `cargo test --workspace` (the README's
-/// and CI's test command) builds it: under that command this is a no-op check that names the
-/// executable. Cargo gives `CARGO_BIN_EXE_*` for this package's binaries only; a binary found
-/// lying in `target/` could be stale; and `cargo build -p urne-verify` would resolve other
-/// features, rebuild the core, and replace the binary the verifier's own tests run.
-fn urne_verify(root: &Path) -> PathBuf {
-    let out = Command::new(env!("CARGO"))
-        .args([
-            "test",
-            "--workspace",
-            "--locked",
-            "--no-run",
-            "--quiet",
-            "--message-format=json-render-diagnostics",
-        ])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "cargo test --workspace --no-run: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|m| {
-            m["reason"] == "compiler-artifact"
-                && m["target"]["name"] == "urne-verify"
-                && m["target"]["kind"][0] == "bin"
-                // Not the binary's unit-test harness, which cargo also builds.
-                && m["profile"]["test"] == false
-        })
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .expect("cargo did not report the urne-verify executable")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_elector_votes_in_chromium_with_the_wasm_booth_and_the_downloaded_receipts_verify() {
     let root = workspace_root();
@@ -188,7 +151,7 @@ async fn an_elector_votes_in_chromium_with_the_wasm_booth_and_the_downloaded_rec
     .unwrap();
     let archive_path = app.dir.join("navigateur.urne");
     std::fs::write(&archive_path, archive(&app, &e.id).await).unwrap();
-    let verify = urne_verify(&root);
+    let verify = urne_server::testkit::workspace_binary("urne-verify");
     let v = Command::new(&verify)
         .arg(&archive_path)
         .args(["--receipt".as_ref(), receipts[0].0.as_os_str()])

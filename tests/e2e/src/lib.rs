@@ -75,10 +75,9 @@ pub struct Tools {
     pub verify: PathBuf,
 }
 
-/// The binaries, built once per test run: `cargo build -p urne-tally -p urne-verify` into the
-/// target directory and profile of the running test (a no-op when up to date), unless
-/// `URNE_TALLY_BIN` and `URNE_VERIFY_BIN` name them. Cargo only hands a test the binaries of its
-/// own package (`CARGO_BIN_EXE_…`), hence the build.
+/// The binaries, as the README's test command builds them
+/// ([`urne_server::testkit::workspace_binary`]), unless `URNE_TALLY_BIN` and `URNE_VERIFY_BIN`
+/// name them.
 pub fn tools() -> &'static Tools {
     static T: OnceLock<Tools> = OnceLock::new();
     T.get_or_init(|| {
@@ -91,41 +90,9 @@ pub fn tools() -> &'static Tools {
                 verify: verify.into(),
             };
         }
-        // target/<profile>/deps/<test binary>
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-        let target = profile_dir.parent().unwrap().to_path_buf();
-        let profile = match profile_dir.file_name().and_then(OsStr::to_str) {
-            Some("debug") | None => "dev".to_owned(),
-            Some(p) => p.to_owned(),
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let out = Command::new(cargo)
-            .current_dir(repo())
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "urne-tally",
-                "-p",
-                "urne-verify",
-                "--bins",
-            ])
-            .arg("--profile")
-            .arg(&profile)
-            .arg("--target-dir")
-            .arg(&target)
-            .output()
-            .expect("cargo");
-        assert!(
-            out.status.success(),
-            "cargo build -p urne-tally -p urne-verify : {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let exe = |n: &str| profile_dir.join(format!("{n}{}", std::env::consts::EXE_SUFFIX));
         Tools {
-            tally: exe("urne-tally"),
-            verify: exe("urne-verify"),
+            tally: testkit::workspace_binary("urne-tally"),
+            verify: testkit::workspace_binary("urne-verify"),
         }
     })
 }
