@@ -242,8 +242,8 @@ pub struct Session {
 /// What the ballot page showed.
 #[derive(Debug, Clone)]
 pub enum BallotPage {
-    /// The ballot: the booth's parameters.
-    Open(Booth),
+    /// The ballot: the booth's parameters (boxed: the election key is large).
+    Open(Box<Booth>),
     /// A redirect to the receipt page: this elector already voted.
     Voted,
 }
@@ -584,11 +584,11 @@ impl LoadClient {
                 ))
             })
             .collect::<Result<_, LoadError>>()?;
-        Ok(BallotPage::Open(Booth {
+        Ok(BallotPage::Open(Box::new(Booth {
             fingerprint: fingerprint_field(&config, step)?,
             key: key_field(&config, step)?,
             contests,
-        }))
+        })))
     }
 
     /// Deposits a ballot (hex of its canonical bytes); the signed receipt once it is durable.
