@@ -15,10 +15,9 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use common::{Backend, spawn_app};
-use process::{ServerProcess, archive, verify_with_receipts};
+use common::Backend;
+use process::{ServerProcess, archive, election_for_processes, verify_with_receipts};
 use urne::board::Receipt;
-use urne_server::fixture::{Contests, FixtureOptions};
 use urne_server::load::{
     Attempt, Booth, ElectorKey, LoadClient, LoadError, Pace, Progress, Voted, drive, make_ballot,
 };
@@ -59,26 +58,7 @@ fn record(receipts: &mut BTreeMap<usize, Receipt>, k: usize, v: &Voted) {
 }
 
 async fn a_server_killed_during_a_load_loses_no_receipted_ballot(backend: Backend) {
-    let mut app = spawn_app(backend).await;
-    let e = app
-        .election(FixtureOptions {
-            election_id: ELECTION.into(),
-            electors: ELECTORS,
-            contests: Contests::Batonnier { candidates: 4 },
-            real_codes: false,
-            ..FixtureOptions::default()
-        })
-        .await;
-    // The in-process server only built the election; the processes below serve it.
-    app.running.take().unwrap().stop().await.unwrap();
-    let electors: Vec<ElectorKey> = e
-        .electors
-        .iter()
-        .map(|el| ElectorKey {
-            cnbf: el.cnbf.to_string(),
-            credential: el.credential.clone(),
-        })
-        .collect();
+    let (app, electors) = election_for_processes(backend, ELECTION, ELECTORS).await;
     let mut receipts: BTreeMap<usize, Receipt> = BTreeMap::new();
     let mut cut = 0;
     let mut recovered = 0;

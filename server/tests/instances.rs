@@ -11,9 +11,8 @@ mod process;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use common::{Backend, spawn_app};
-use process::{ServerProcess, archive, verify_with_receipts};
-use urne_server::fixture::{Contests, FixtureOptions};
+use common::Backend;
+use process::{ServerProcess, archive, election_for_processes, verify_with_receipts};
 use urne_server::load::{ElectorKey, LoadClient, Pace, Progress, Report, Voted, drive};
 
 const ELECTION: &str = "instances";
@@ -41,25 +40,11 @@ async fn load(client: LoadClient, electors: Vec<(usize, ElectorKey)>) -> Vec<Vot
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_server_processes_on_one_postgresql_keep_one_valid_chain() {
-    let mut app = spawn_app(Backend::Postgres).await;
-    let e = app
-        .election(FixtureOptions {
-            election_id: ELECTION.into(),
-            electors: ELECTORS,
-            contests: Contests::Batonnier { candidates: 4 },
-            real_codes: false,
-            ..FixtureOptions::default()
-        })
-        .await;
-    app.running.take().unwrap().stop().await.unwrap();
+    let (app, electors) = election_for_processes(Backend::Postgres, ELECTION, ELECTORS).await;
     let a = ServerProcess::start(&app, "serve-a").await;
     let b = ServerProcess::start(&app, "serve-b").await;
     let (mut to_a, mut to_b) = (Vec::new(), Vec::new());
-    for (k, el) in e.electors.iter().enumerate() {
-        let key = ElectorKey {
-            cnbf: el.cnbf.to_string(),
-            credential: el.credential.clone(),
-        };
+    for (k, key) in electors.into_iter().enumerate() {
         if k % 2 == 0 {
             to_a.push((k, key));
         } else {

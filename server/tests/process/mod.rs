@@ -10,7 +10,40 @@ use std::process::{Child, Command, Stdio};
 use urne::board::Receipt;
 use urne::verify::{CheckId, Options, Verdict, VerifiedElection, verify};
 
-use crate::common::TestApp;
+use crate::common::{Backend, TestApp, spawn_app};
+use urne_server::fixture::{Contests, FixtureOptions};
+use urne_server::load::ElectorKey;
+
+/// A sealed, open bâtonnier election `id` of `electors` electors (credentials registered without
+/// the argon2 cost) in a fresh `backend` database, built in-process; the in-process server is then
+/// stopped, so that the processes of [`ServerProcess::start`] serve it. The electors' keys, in
+/// roll order, as the load generator takes them.
+pub async fn election_for_processes(
+    backend: Backend,
+    id: &str,
+    electors: usize,
+) -> (TestApp, Vec<ElectorKey>) {
+    let mut app = spawn_app(backend).await;
+    let e = app
+        .election(FixtureOptions {
+            election_id: id.into(),
+            electors,
+            contests: Contests::Batonnier { candidates: 4 },
+            real_codes: false,
+            ..FixtureOptions::default()
+        })
+        .await;
+    app.running.take().unwrap().stop().await.unwrap();
+    let keys = e
+        .electors
+        .iter()
+        .map(|el| ElectorKey {
+            cnbf: el.cnbf.to_string(),
+            credential: el.credential.clone(),
+        })
+        .collect();
+    (app, keys)
+}
 
 /// A running `urne-server serve` process.
 pub struct ServerProcess {

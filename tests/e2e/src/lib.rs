@@ -707,6 +707,30 @@ impl Scenario {
         }
     }
 
+    /// The second round on this server (décret art. 5 and 6): `definition` from `urne-tally
+    /// next-round`, the same roll, round 1's codes carried over (`carry-over-codes`).
+    pub async fn prepare_second_round(
+        &self,
+        definition: &Election,
+        roll_csv: &[u8],
+        first: &Open,
+        bureau: &Bureau,
+    ) -> Open {
+        self.prepare(
+            &Preparation {
+                definition,
+                roll_csv,
+                candidacies_csv: None,
+                codes: Codes::CarryOver {
+                    from: first.id.clone(),
+                    codes: first.codes.clone(),
+                },
+            },
+            bureau,
+        )
+        .await
+    }
+
     /// Registers a procuration (art. 26).
     pub async fn register_proxy(&self, id: &str, mandant: &str, mandataire: &str) {
         self.post(
@@ -1039,4 +1063,80 @@ pub fn with_altered_genesis(
         w.write_event(e).unwrap();
     }
     w.finish(head.as_ref()).unwrap();
+}
+
+/// One barreau's part of a CNB election (the CNB's elections are held in every barreau, décret
+/// art. 20–25), as the data files under `tests/e2e/data/{college}/` give it.
+#[derive(Debug, Clone, Copy)]
+pub struct BarreauElection<'a> {
+    /// The barreau, as its PV names it.
+    pub name: &'a str,
+    /// `tests/e2e/data/{college}/{slug}.toml` (definition) and `.csv` (roll).
+    pub college: &'a str,
+    /// See `college`.
+    pub slug: &'a str,
+    /// The shared candidacies file.
+    pub candidacies: &'a str,
+    /// Its server's database.
+    pub backend: Backend,
+    /// Procurations (mandant, mandataire), registered after the seal.
+    pub proxies: &'a [(&'a str, &'a str)],
+    /// The bureau members who decrypt (0 the bâtonnier).
+    pub decrypters: &'a [usize],
+}
+
+/// A barreau's vote run to its published, signed PV.
+#[derive(Debug)]
+pub struct BarreauVote {
+    /// The PV and archives.
+    pub counted: Counted,
+    /// The electors' receipts.
+    pub receipts: Vec<PathBuf>,
+    /// Its bureau.
+    pub bureau: Bureau,
+    /// The ballots cast.
+    pub casts: Vec<Cast>,
+    /// The barreau's server, kept running: its work folder holds the files above.
+    pub server: Scenario,
+}
+
+impl BarreauElection<'_> {
+    /// On a fresh server: definition, roll, candidacies and codes, the seal, the procurations;
+    /// `check` sees the open election (who got a code), `casts` says who votes what; then the
+    /// close, the bureau's count and the publication.
+    pub async fn run(
+        &self,
+        check: impl FnOnce(&Open),
+        casts: impl FnOnce(&Open) -> Vec<Cast>,
+    ) -> BarreauVote {
+        let s = Scenario::start(self.backend).await;
+        let data = format!("tests/e2e/data/{}/{}", self.college, self.slug);
+        let (def, bureau) = definition_file(&format!("{data}.toml"), &s.folder("bureau"), 8);
+        let open = s
+            .prepare(
+                &Preparation {
+                    definition: &def,
+                    roll_csv: &sample(&format!("{data}.csv")),
+                    candidacies_csv: Some(&sample(self.candidacies)),
+                    codes: Codes::Issue,
+                },
+                &bureau,
+            )
+            .await;
+        check(&open);
+        for (mandant, mandataire) in self.proxies {
+            s.register_proxy(&open.id, mandant, mandataire).await;
+        }
+        let casts = casts(&open);
+        let receipts = s.cast_all(&open, &casts).await;
+        s.close(&open.id).await;
+        let counted = s.count(&open.id, &bureau, self.decrypters, self.name).await;
+        BarreauVote {
+            counted,
+            receipts,
+            bureau,
+            casts,
+            server: s,
+        }
+    }
 }

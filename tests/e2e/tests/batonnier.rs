@@ -181,20 +181,7 @@ async fn the_batonnier_is_elected_in_round_two_by_age_after_a_round_one_without_
         .map(|c| c.id())
         .collect();
     assert_eq!(ids, ["T1", "T2"], "les deux candidats arrivés en tête");
-    let t2 = s
-        .prepare(
-            &Preparation {
-                definition: &def2,
-                roll_csv: &roll,
-                candidacies_csv: None,
-                codes: Codes::CarryOver {
-                    from: t1.id.clone(),
-                    codes: t1.codes.clone(),
-                },
-            },
-            &bureau,
-        )
-        .await;
+    let t2 = s.prepare_second_round(&def2, &roll, &t1, &bureau).await;
     assert_ne!(t2.fingerprint, t1.fingerprint);
     let casts2 = round_two(&electors);
     let receipts2 = s.cast_all(&t2, &casts2).await;

@@ -26,8 +26,8 @@ use std::path::{Path, PathBuf};
 use urne::rules::counts_file::ContestResult;
 use urne::rules::recensement::{RecensementResult, ScrutinOutcome};
 use urne_e2e::{
-    Backend, Bureau, Cast, Codes, Counted, Preparation, Scenario, bureaux_file, definition_file,
-    recensement, sample, tally_of, verify,
+    Backend, BarreauElection, BarreauVote, Bureau, Cast, bureaux_file, recensement, tally_of,
+    verify,
 };
 
 const CANDIDACIES: &str = "tests/e2e/data/cnb-general/candidatures.csv";
@@ -104,50 +104,25 @@ impl Barreau {
     }
 }
 
-struct Voted {
-    counted: Counted,
-    receipts: Vec<PathBuf>,
-    bureau: Bureau,
-    casts: Vec<Cast>,
-    /// The barreau's server, kept running: its work folder holds the files above.
-    server: Scenario,
-}
+type Voted = BarreauVote;
 
 async fn vote(b: &Barreau) -> Voted {
-    let s = Scenario::start(b.backend).await;
-    let (def, bureau) = definition_file(
-        &format!("tests/e2e/data/cnb-general/{}.toml", b.slug),
-        &s.folder("bureau"),
-        8,
-    );
-    let open = s
-        .prepare(
-            &Preparation {
-                definition: &def,
-                roll_csv: &sample(&format!("tests/e2e/data/cnb-general/{}.csv", b.slug)),
-                candidacies_csv: Some(&sample(CANDIDACIES)),
-                codes: Codes::Issue,
-            },
-            &bureau,
-        )
-        .await;
-    // Inscrits and honoraires vote (loi art. 15, décret art. 23), the omis does not.
-    assert_eq!(open.codes.len(), b.voters, "{}", b.name);
-    if let Some((mandant, mandataire)) = b.proxy {
-        s.register_proxy(&open.id, mandant, mandataire).await;
+    let proxies: Vec<(&str, &str)> = b.proxy.into_iter().collect();
+    BarreauElection {
+        name: b.name,
+        college: "cnb-general",
+        slug: b.slug,
+        candidacies: CANDIDACIES,
+        backend: b.backend,
+        proxies: &proxies,
+        decrypters: &[0, 2],
     }
-    let electors: Vec<String> = open.codes.keys().cloned().collect();
-    let casts = b.casts(&electors);
-    let receipts = s.cast_all(&open, &casts).await;
-    s.close(&open.id).await;
-    let counted = s.count(&open.id, &bureau, &[0, 2], b.name).await;
-    Voted {
-        counted,
-        receipts,
-        bureau,
-        casts,
-        server: s,
-    }
+    .run(
+        // Inscrits and honoraires vote (loi art. 15, décret art. 23), the omis does not.
+        |open| assert_eq!(open.codes.len(), b.voters, "{}", b.name),
+        |open| b.casts(&open.codes.keys().cloned().collect::<Vec<_>>()),
+    )
+    .await
 }
 
 /// Every figure of the barreau's PV against the ballots cast.

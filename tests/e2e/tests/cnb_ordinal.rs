@@ -32,8 +32,8 @@ use urne::rules::common::Sexe;
 use urne::rules::counts_file::ContestResult;
 use urne::rules::recensement::{RecensementResult, ScrutinOutcome};
 use urne_e2e::{
-    Backend, Bureau, Cast, Codes, Counted, Preparation, Scenario, bureaux_file, definition_file,
-    recensement, sample, tally_of, verify, with_altered_genesis,
+    Backend, BarreauElection, BarreauVote, Cast, bureaux_file, recensement, tally_of, verify,
+    with_altered_genesis,
 };
 
 const CANDIDACIES: &str = "tests/e2e/data/cnb-ordinal/candidatures.csv";
@@ -116,52 +116,28 @@ impl Barreau {
     }
 }
 
-/// A barreau's vote run to its published, signed PV.
-struct Voted {
-    counted: Counted,
-    receipts: Vec<PathBuf>,
-    bureau: Bureau,
-    casts: Vec<Cast>,
-    /// The barreau's server, kept running: its work folder holds the files above.
-    server: Scenario,
-}
+type Voted = BarreauVote;
 
 async fn vote(b: &Barreau) -> Voted {
-    let s = Scenario::start(b.backend).await;
-    let (def, bureau) = definition_file(
-        &format!("tests/e2e/data/cnb-ordinal/{}.toml", b.slug),
-        &s.folder("bureau"),
-        8,
-    );
-    let open = s
-        .prepare(
-            &Preparation {
-                definition: &def,
-                roll_csv: &sample(&format!("tests/e2e/data/cnb-ordinal/{}.csv", b.slug)),
-                candidacies_csv: Some(&sample(CANDIDACIES)),
-                codes: Codes::Issue,
-            },
-            &bureau,
-        )
-        .await;
-    // Only the ordinal electors vote (art. 22): not the vice-bâtonnier, the other avocats, the
-    // honoraires or the omis of the roll.
-    let coded: Vec<&str> = open.codes.keys().map(String::as_str).collect();
-    assert_eq!(coded, b.ordinal_electors, "{}", b.name);
-    for (mandant, mandataire) in b.proxies {
-        s.register_proxy(&open.id, mandant, mandataire).await;
+    BarreauElection {
+        name: b.name,
+        college: "cnb-ordinal",
+        slug: b.slug,
+        candidacies: CANDIDACIES,
+        backend: b.backend,
+        proxies: b.proxies,
+        decrypters: &[0, 1],
     }
-    let casts = b.casts();
-    let receipts = s.cast_all(&open, &casts).await;
-    s.close(&open.id).await;
-    let counted = s.count(&open.id, &bureau, &[0, 1], b.name).await;
-    Voted {
-        counted,
-        receipts,
-        bureau,
-        casts,
-        server: s,
-    }
+    .run(
+        // Only the ordinal electors vote (art. 22): not the vice-bâtonnier, the other avocats,
+        // the honoraires or the omis of the roll.
+        |open| {
+            let coded: Vec<&str> = open.codes.keys().map(String::as_str).collect();
+            assert_eq!(coded, b.ordinal_electors, "{}", b.name);
+        },
+        |_| b.casts(),
+    )
+    .await
 }
 
 /// Every figure of the barreau's PV against the ballots cast: ballots and voices of each scrutin.

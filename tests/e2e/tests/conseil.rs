@@ -145,20 +145,7 @@ async fn round_one_fills_one_seat_by_absolute_majority_and_round_two_the_others_
         .map(|c| c.id())
         .collect();
     assert_eq!(ids, ["B2", "B3", "B4", "B5"]);
-    let t2 = s
-        .prepare(
-            &Preparation {
-                definition: &def2,
-                roll_csv: &roll,
-                candidacies_csv: None,
-                codes: Codes::CarryOver {
-                    from: t1.id.clone(),
-                    codes: t1.codes.clone(),
-                },
-            },
-            &bureau,
-        )
-        .await;
+    let t2 = s.prepare_second_round(&def2, &roll, &t1, &bureau).await;
     // Options: B2 0, B3 1, B4 2, B5 3. B2 18, B3 12, B4 12, B5 5; one blank.
     let mut later: Vec<String> = electors.clone();
     later.reverse();
