@@ -179,8 +179,13 @@ fn check_permissions(_path: &Path) -> Result<(), KeyError> {
 /// genesis names the exact build that runs the vote.
 pub fn server_build_hash() -> Result<Hash32, std::io::Error> {
     use sha2::{Digest, Sha256};
-    let exe = std::env::current_exe()?;
-    let mut f = std::fs::File::open(exe)?;
+    // /proc/self/exe opens the running binary even after its file was replaced (an upgrade
+    // installed while the server runs), where current_exe() names a deleted path.
+    #[cfg(target_os = "linux")]
+    let mut f = std::fs::File::open("/proc/self/exe")
+        .or_else(|_| std::fs::File::open(std::env::current_exe()?))?;
+    #[cfg(not(target_os = "linux"))]
+    let mut f = std::fs::File::open(std::env::current_exe()?)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

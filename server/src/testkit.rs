@@ -450,7 +450,8 @@ pub fn workspace_binary(name: &str) -> PathBuf {
     static ARTIFACTS: std::sync::OnceLock<Vec<(String, PathBuf)>> = std::sync::OnceLock::new();
     let artifacts = ARTIFACTS.get_or_init(|| {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let out = std::process::Command::new(env!("CARGO"))
+        let mut cargo = std::process::Command::new(env!("CARGO"));
+        cargo
             .args([
                 "test",
                 "--workspace",
@@ -459,9 +460,24 @@ pub fn workspace_binary(name: &str) -> PathBuf {
                 "--quiet",
                 "--message-format=json-render-diagnostics",
             ])
-            .current_dir(&root)
-            .output()
-            .unwrap();
+            .current_dir(&root);
+        // Not the variables cargo sets for this test process: a build script that watches one
+        // (ring's watches CARGO_MANIFEST_DIR) would be rerun, and every test binary depending on
+        // it — this one included, while it runs — rebuilt.
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy();
+            if k.starts_with("CARGO_MANIFEST")
+                || k.starts_with("CARGO_PKG_")
+                || k.starts_with("CARGO_CRATE_")
+                || k.starts_with("CARGO_BIN_")
+                || k == "CARGO_TARGET_TMPDIR"
+                || k == "CARGO_PRIMARY_PACKAGE"
+                || k == "OUT_DIR"
+            {
+                cargo.env_remove(k.as_ref());
+            }
+        }
+        let out = cargo.output().unwrap();
         assert!(
             out.status.success(),
             "cargo test --workspace --no-run: {}",
