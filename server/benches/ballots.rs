@@ -22,6 +22,7 @@ use urne::encoding::hex;
 use urne_server::fixture::{Contests, FixtureOptions};
 use urne_server::load::{
     Attempt, ElectorKey, LoadClient, Pace, Progress, Readiness, Ready, Report, Voted, drive,
+    ready_all,
 };
 use urne_server::server::ServeConfig;
 use urne_server::web::WebConfig;
@@ -115,25 +116,7 @@ async fn run() {
         })
         .enumerate()
         .collect();
-    let c = client.clone();
-    let (prepared, wall) = drive(
-        keys,
-        Pace::Closed { clients: 16 },
-        Arc::new(Progress::default()),
-        move |(k, el)| {
-            let c = c.clone();
-            async move {
-                let t = Instant::now();
-                let result = c.ready(&el, k).await;
-                Attempt {
-                    result,
-                    deposit: None,
-                    total: t.elapsed(),
-                }
-            }
-        },
-    )
-    .await;
+    let (prepared, wall) = ready_all(&client, keys, Pace::Closed { clients: 16 }).await;
     let login = Report::new(
         "  connexion, page du bulletin et bulletin préparé (16 clients)",
         "électeurs prêts",

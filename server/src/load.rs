@@ -373,6 +373,27 @@ pub fn form_csrf(html: &str) -> Option<String> {
     Some(html[start..end].to_owned())
 }
 
+/// `(index, shape)` of each contest of a JSON list (the public election's `index`, the ballot
+/// page's `contest`).
+fn contest_shapes(
+    contests: &[Value],
+    index: &str,
+    step: Step,
+) -> Result<Vec<(u32, ContestShape)>, LoadError> {
+    contests
+        .iter()
+        .map(|c| {
+            Ok((
+                u32_field(c, index, step)?,
+                ContestShape {
+                    options: u32_field(c, "options", step)?,
+                    max: u32_field(c, "max", step)?,
+                },
+            ))
+        })
+        .collect()
+}
+
 fn str_field<'a>(v: &'a Value, field: &str, step: Step) -> Result<&'a str, LoadError> {
     v[field]
         .as_str()
@@ -472,18 +493,7 @@ impl LoadClient {
                 "champ « contests » absent : l'élection est-elle scellée ?",
             )
         })?;
-        let shapes = contests
-            .iter()
-            .map(|c| {
-                Ok((
-                    u32_field(c, "index", step)?,
-                    ContestShape {
-                        options: u32_field(c, "options", step)?,
-                        max: u32_field(c, "max", step)?,
-                    },
-                ))
-            })
-            .collect::<Result<_, LoadError>>()?;
+        let shapes = contest_shapes(contests, "index", step)?;
         Ok(ElectionInfo {
             id: self.election.clone(),
             campaign_id: str_field(&v, "campaign_id", step)?.to_owned(),
@@ -572,18 +582,8 @@ impl LoadClient {
         session.csrf = str_field(&config, "csrf", step)?.to_owned();
         let contests = config["contests"]
             .as_array()
-            .ok_or_else(|| LoadError::protocol(step, "champ « contests » absent"))?
-            .iter()
-            .map(|c| {
-                Ok((
-                    u32_field(c, "contest", step)?,
-                    ContestShape {
-                        options: u32_field(c, "options", step)?,
-                        max: u32_field(c, "max", step)?,
-                    },
-                ))
-            })
-            .collect::<Result<_, LoadError>>()?;
+            .ok_or_else(|| LoadError::protocol(step, "champ « contests » absent"))?;
+        let contests = contest_shapes(contests, "contest", step)?;
         Ok(BallotPage::Open(Box::new(Booth {
             fingerprint: fingerprint_field(&config, step)?,
             key: key_field(&config, step)?,
@@ -772,6 +772,34 @@ pub struct Progress {
     pub ok: AtomicUsize,
     /// Jobs that ended with an error.
     pub failed: AtomicUsize,
+}
+
+/// The first phase of a load: each elector `(variant, key)` logs in, opens the ballot page and has
+/// its ballot made, at `pace`; nothing is deposited yet.
+pub async fn ready_all(
+    client: &LoadClient,
+    electors: Vec<(usize, ElectorKey)>,
+    pace: Pace,
+) -> (Vec<Attempt<Readiness>>, Duration) {
+    let c = client.clone();
+    drive(
+        electors,
+        pace,
+        Arc::new(Progress::default()),
+        move |(k, e)| {
+            let c = c.clone();
+            async move {
+                let t = Instant::now();
+                let result = c.ready(&e, k).await;
+                Attempt {
+                    result,
+                    deposit: None,
+                    total: t.elapsed(),
+                }
+            }
+        },
+    )
+    .await
 }
 
 /// Runs `job` on every item at `pace`; the attempts in the items' order, and the wall time.

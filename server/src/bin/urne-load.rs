@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use urne::crypto::credential::Credential;
 use urne_server::load::{
     Attempt, ElectorKey, LoadClient, Pace, Progress, Readiness, Report, Voted, drive, read_codes,
+    ready_all,
 };
 
 /// Simulated electors casting real ballots over HTTP.
@@ -130,20 +131,7 @@ async fn run(args: &Args) -> Result<bool, String> {
         clients: args.clients,
     };
     let items: Vec<(usize, ElectorKey)> = electors.into_iter().enumerate().collect();
-    let c = client.clone();
-    let (prepared, wall) = drive(items, pace, Arc::new(Progress::default()), move |(k, e)| {
-        let c = c.clone();
-        async move {
-            let t = Instant::now();
-            let result = c.ready(&e, k).await;
-            Attempt {
-                result,
-                deposit: None,
-                total: t.elapsed(),
-            }
-        }
-    })
-    .await;
+    let (prepared, wall) = ready_all(&client, items, pace).await;
     let login = Report::new(
         format!(
             "connexion, page du bulletin et bulletin préparé ({} clients)",
