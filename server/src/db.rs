@@ -55,6 +55,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "admin",
         include_str!("../../migrations/sqlite/0002_admin.sql"),
     ),
+    (
+        3,
+        "code reissues",
+        include_str!("../../migrations/sqlite/0003_code_reissues.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -66,6 +71,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "admin",
         include_str!("../../migrations/postgres/0002_admin.sql"),
+    ),
+    (
+        3,
+        "code reissues",
+        include_str!("../../migrations/postgres/0003_code_reissues.sql"),
     ),
 ];
 

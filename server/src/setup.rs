@@ -302,8 +302,8 @@ pub async fn register_credentials(
     let mut tx = db.write().begin().await?;
     for c in credentials {
         let done = sqlx::query(
-            "UPDATE electors SET credential = $1, token_hash = $2, code_issued_at = $3 \
-             WHERE election_id = $4 AND cnbf = $5 AND rights <> '[]'",
+            "UPDATE electors SET credential = $1, token_hash = $2, code_issued_at = $3, \
+             code_reissues = 0 WHERE election_id = $4 AND cnbf = $5 AND rights <> '[]'",
         )
         .bind(c.public_key.0.as_slice())
         .bind(c.token_hash.0.as_slice())

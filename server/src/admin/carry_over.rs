@@ -51,11 +51,12 @@ struct Stored {
     credential: Option<Vec<u8>>,
     token_hash: Option<Vec<u8>>,
     code_issued_at: Option<i64>,
+    code_reissues: i64,
 }
 
 async fn electors(admin: &Admin, election: &str) -> Result<BTreeMap<String, Stored>> {
     let rows = sqlx::query(
-        "SELECT cnbf, credential, token_hash, code_issued_at FROM electors \
+        "SELECT cnbf, credential, token_hash, code_issued_at, code_reissues FROM electors \
          WHERE election_id = $1 AND rights <> '[]'",
     )
     .bind(election)
@@ -69,6 +70,7 @@ async fn electors(admin: &Admin, election: &str) -> Result<BTreeMap<String, Stor
                     credential: r.try_get("credential")?,
                     token_hash: r.try_get("token_hash")?,
                     code_issued_at: r.try_get("code_issued_at")?,
+                    code_reissues: r.try_get("code_reissues")?,
                 },
             ))
         })
@@ -188,17 +190,20 @@ pub async fn carry_over(admin: &Admin, election: &str, from: &str) -> Result<Car
         let mut reissued = 0;
         let mut tx = admin.db.write().begin().await?;
         for (cnbf, s) in &old {
-            // A code reissued after round 1's issuance: its letter came later.
-            if s.code_issued_at.is_some_and(|t| t > i(issued)) {
+            // Counted by the reissue itself (`electors.code_reissues`), not guessed from the
+            // times: a reissue can fall in the same second as the issuance.
+            if s.code_reissues > 0 {
                 reissued += 1;
             }
             sqlx::query(
                 "UPDATE electors SET credential = $1, token_hash = $2, code_issued_at = $3, \
-                 failed_logins = 0, locked_until = NULL WHERE election_id = $4 AND cnbf = $5",
+                 code_reissues = $4, failed_logins = 0, locked_until = NULL \
+                 WHERE election_id = $5 AND cnbf = $6",
             )
             .bind(s.credential.as_deref())
             .bind(s.token_hash.as_deref())
             .bind(s.code_issued_at)
+            .bind(s.code_reissues)
             .bind(election)
             .bind(cnbf)
             .execute(&mut *tx)

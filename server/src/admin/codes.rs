@@ -517,7 +517,8 @@ pub async fn reissue(
                 let mut tx = admin.db.write().begin().await?;
                 sqlx::query(
                     "UPDATE electors SET credential = $1, token_hash = $2, code_issued_at = $3, \
-                     failed_logins = 0, locked_until = NULL WHERE election_id = $4 AND cnbf = $5",
+                     code_reissues = code_reissues + 1, failed_logins = 0, locked_until = NULL \
+                     WHERE election_id = $4 AND cnbf = $5",
                 )
                 .bind(new.0.as_slice())
                 .bind(token.0.as_slice())
@@ -590,7 +591,8 @@ pub async fn reissue(
                 .await?;
                 sqlx::query(
                     "UPDATE electors SET credential = $1, token_hash = $2, code_issued_at = $3, \
-                     failed_logins = 0, locked_until = NULL WHERE election_id = $4 AND cnbf = $5",
+                     code_reissues = code_reissues + 1, failed_logins = 0, locked_until = NULL \
+                     WHERE election_id = $4 AND cnbf = $5",
                 )
                 .bind(new.0.as_slice())
                 .bind(token.0.as_slice())
