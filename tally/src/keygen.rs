@@ -9,15 +9,21 @@
 //!   messages), writes this member's messages into `D`, and says what it is waiting for. Run it
 //!   again after each exchange of files until it says the ceremony is over; then `D` holds
 //!   `cles-bureau.json`, what the ordre needs to build the election's genesis;
-//! - `keygen status --dir D`: who has published what.
+//! - `keygen step --key K --relay URL`: the same with the server as relay (docs/api-ceremony.md
+//!   §5, [`crate::relay`]): the messages are read from and posted to
+//!   `https://…/ceremonies/{id}`; once the ceremony is over the server has recorded the outcome
+//!   itself, and the program checks that the server's election key is the one it computed;
+//! - `keygen status --dir D` or `--relay URL`: who has published what.
 //!
-//! Fully offline: the folder can be carried on a USB stick between the members' laptops. The
-//! secrets never leave the key file: the scrutateurs' shares travel encrypted to each recipient's
-//! transport key, and every message is signed with its author's key.
+//! The folder mode is fully offline: the folder can be carried on a USB stick between the
+//! members' laptops. Either way the secrets never leave the key file: the scrutateurs' shares
+//! travel encrypted to each recipient's transport key, and every message is signed with its
+//! author's key and checked by every member.
 
 use crate::error::{TallyResult, cannot, refused};
 use crate::io::{open_key, passphrase, print_json, read_text, save_key, write_atomic};
-use clap::{Args, Subcommand};
+use crate::relay::{Posted, Relay};
+use clap::{ArgGroup, Args, Subcommand};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use urne::ceremony::{
@@ -45,8 +51,8 @@ pub enum KeygenCommand {
     /// Créer votre fichier de clé personnel (une seule fois, avant la cérémonie) et afficher la
     /// clé publique à communiquer à l'ordre.
     Init(InitArgs),
-    /// Faire votre part de la cérémonie des clés avec les fichiers du dossier commun ; à relancer
-    /// après chaque échange de fichiers, jusqu'à « cérémonie terminée ».
+    /// Faire votre part de la cérémonie des clés avec les fichiers du dossier commun (--dir) ou
+    /// par le relais du serveur (--relay) ; à relancer jusqu'à « cérémonie terminée ».
     Step(StepArgs),
     /// Afficher où en est la cérémonie : qui a publié quoi, qui est attendu.
     Status(StatusArgs),
@@ -72,15 +78,27 @@ pub struct InitArgs {
     pub json: bool,
 }
 
+/// Where the ceremony's public files are: `--dir` or `--relay`, exactly one.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("lieu").required(true).args(["dir", "relay"])))]
+pub struct Place {
+    /// Le dossier de la cérémonie (il contient « ceremonie.json » remis par l'ordre).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// L'adresse du relais, affichée sur la page « Cérémonie des clés » du serveur :
+    /// https://…/ceremonies/IDENTIFIANT.
+    #[arg(long)]
+    pub relay: Option<String>,
+}
+
 /// `keygen step`.
 #[derive(Debug, Args)]
 pub struct StepArgs {
     /// Votre fichier de clé.
     #[arg(long)]
     pub key: PathBuf,
-    /// Le dossier de la cérémonie (il contient « ceremonie.json » remis par l'ordre).
-    #[arg(long)]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub place: Place,
     /// Écrire la réponse en JSON (pour un programme).
     #[arg(long)]
     pub json: bool,
@@ -89,9 +107,104 @@ pub struct StepArgs {
 /// `keygen status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Le dossier de la cérémonie.
-    #[arg(long)]
-    pub dir: PathBuf,
+    #[command(flatten)]
+    pub place: Place,
+}
+
+/// The ceremony's public files: a folder (offline) or the server's relay.
+#[derive(Debug)]
+pub enum Exchange {
+    /// A folder holding `ceremonie.json` and the messages as files.
+    Folder(PathBuf),
+    /// The server's relay of one ceremony.
+    Relay(Relay),
+}
+
+impl Exchange {
+    /// The exchange the options name.
+    pub fn of(place: &Place) -> TallyResult<Exchange> {
+        match (&place.dir, &place.relay) {
+            (Some(d), None) => Ok(Exchange::Folder(d.clone())),
+            (None, Some(u)) => Ok(Exchange::Relay(Relay::new(u)?)),
+            _ => Err(cannot("indiquer soit --dir, soit --relay")),
+        }
+    }
+
+    /// The ceremony and every message, each checked.
+    pub fn load_board(&self) -> TallyResult<CeremonyBoard> {
+        match self {
+            Exchange::Folder(dir) => load_board(dir),
+            Exchange::Relay(r) => r.board(),
+        }
+    }
+
+    /// What holds the messages, in a sentence (« le dossier », « le relais »).
+    fn noun(&self) -> &'static str {
+        match self {
+            Exchange::Folder(_) => "le dossier",
+            Exchange::Relay(_) => "le relais",
+        }
+    }
+
+    /// Publishes one of this member's messages (already accepted by `board`); returns where.
+    fn publish(&self, m: &DkgMessage) -> TallyResult<String> {
+        let name = m.file_name();
+        match self {
+            Exchange::Folder(dir) => {
+                let path = dir.join(&name);
+                write_atomic(&path, m.to_json().as_bytes())?;
+                Ok(path.display().to_string())
+            }
+            Exchange::Relay(r) => {
+                let how = match r.post(m)? {
+                    Posted::Stored => "",
+                    Posted::AlreadyThere => " (déjà reçu)",
+                };
+                Ok(format!("{name} → {}{how}", r.url()))
+            }
+        }
+    }
+
+    /// Where the outcome goes once the ceremony is over, for the member's message.
+    fn outcome(&self, out: &BureauKeysFile) -> TallyResult<String> {
+        match self {
+            Exchange::Folder(dir) => {
+                let path = dir.join(KEYS_FILE);
+                write_atomic(
+                    &path,
+                    format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(out).map_err(|e| cannot(e.to_string()))?
+                    )
+                    .as_bytes(),
+                )?;
+                Ok(format!(
+                    "Le fichier {} est à remettre à l'ordre pour préparer l'élection.",
+                    path.display()
+                ))
+            }
+            Exchange::Relay(r) => {
+                // The server records the transcript when the last message reaches it: it must
+                // hold the very outcome this member computed from the messages it checked.
+                let server = r.keys()?;
+                if server != *out {
+                    return Err(refused(format!(
+                        "{}/keys : le serveur a enregistré une autre issue de la cérémonie (clé \
+                         de l'élection {}…) que celle calculée ici ({}…) : prévenez l'ordre et les \
+                         autres membres du bureau",
+                        r.url(),
+                        server.election_key.chars().take(16).collect::<String>(),
+                        &out.election_key[..16.min(out.election_key.len())]
+                    )));
+                }
+                Ok(format!(
+                    "Le serveur a enregistré la même clé de l'élection ({}) : l'ordre peut \
+                     construire la genèse.",
+                    r.url()
+                ))
+            }
+        }
+    }
 }
 
 /// What `keygen step` did, for `--json`.
@@ -99,7 +212,8 @@ pub struct StatusArgs {
 pub struct StepReport {
     /// 0 = bâtonnier, `i` = scrutateur `i`.
     pub member: u32,
-    /// Files written into the folder by this run.
+    /// This run's messages, by file name (`2-dealing-3.json`): written into the folder or posted
+    /// to the relay.
     pub published: Vec<String>,
     /// Whether the ceremony is over for this member.
     pub done: bool,
@@ -114,11 +228,11 @@ pub fn run(args: &KeygenArgs) -> TallyResult<()> {
     match &args.command {
         KeygenCommand::Init(a) => init(a),
         KeygenCommand::Step(a) => {
-            let r = step(&a.key, &a.dir, !a.json)?;
+            let r = step(&a.key, &Exchange::of(&a.place)?, !a.json)?;
             if a.json { print_json(&r) } else { Ok(()) }
         }
         KeygenCommand::Status(a) => {
-            let board = load_board(&a.dir)?;
+            let board = Exchange::of(&a.place)?.load_board()?;
             println!(
                 "Cérémonie {} — {}",
                 &board.ceremony().id().to_hex()[..16],
@@ -198,24 +312,25 @@ pub fn load_board(dir: &Path) -> TallyResult<CeremonyBoard> {
     Ok(board)
 }
 
+/// Adds this member's message to `board` (the same checks as everybody's), then publishes it.
 fn publish(
-    dir: &Path,
+    exchange: &Exchange,
     board: &mut CeremonyBoard,
     m: DkgMessage,
-    out: &mut Vec<String>,
+    out: &mut Vec<(String, String)>,
 ) -> TallyResult<()> {
     let name = m.file_name();
     board
         .add(m.clone())
         .map_err(|e| refused(format!("{name} : {e}")))?;
-    write_atomic(&dir.join(&name), m.to_json().as_bytes())?;
-    out.push(name);
+    let place = exchange.publish(&m)?;
+    out.push((name, place));
     Ok(())
 }
 
 /// One run of `keygen step`: everything this member can do now.
-pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepReport> {
-    let mut board = load_board(dir)?;
+pub fn step(key_path: &Path, exchange: &Exchange, verbose: bool) -> TallyResult<StepReport> {
+    let mut board = exchange.load_board()?;
     let (_, mut key, pass) = open_key(key_path)?;
     let ceremony = board.ceremony().clone();
     let cid = ceremony.id();
@@ -232,8 +347,12 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
         && (c != cid || m != member)
     {
         return Err(refused(format!(
-            "ce fichier de clé participe à une autre cérémonie ({}…, membre {m}) que celle du dossier ({}…)",
+            "ce fichier de clé participe à une autre cérémonie ({}…, membre {m}) que celle {} ({}…)",
             &c.to_hex()[..16],
+            match exchange {
+                Exchange::Folder(_) => "du dossier",
+                Exchange::Relay(_) => "du relais",
+            },
             &cid.to_hex()[..16]
         )));
     }
@@ -253,12 +372,13 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
         match board.get(Step::BatonnierKey, 0) {
             Some(m) if m.body_bytes().ok() == Some(bk.encode()) => {}
             Some(_) => {
-                return Err(refused(
-                    "le dossier contient une clé du bâtonnier qui n'est pas celle de ce fichier de clé",
-                ));
+                return Err(refused(format!(
+                    "{} contient une clé du bâtonnier qui n'est pas celle de ce fichier de clé",
+                    exchange.noun()
+                )));
             }
             None => publish(
-                dir,
+                exchange,
                 &mut board,
                 sign(Step::BatonnierKey, &bk.encode()),
                 &mut published,
@@ -275,11 +395,12 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
             Some(m) if m.body_bytes().ok() == Some(tk.encode()) => {}
             Some(_) => {
                 return Err(refused(format!(
-                    "le dossier contient une clé de transport du {who} qui n'est pas celle de ce fichier de clé"
+                    "{} contient une clé de transport du {who} qui n'est pas celle de ce fichier de clé",
+                    exchange.noun()
                 )));
             }
             None => publish(
-                dir,
+                exchange,
                 &mut board,
                 sign(Step::TransportKey, &tk.encode()),
                 &mut published,
@@ -295,7 +416,7 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
             )?;
             let d = deal(&params, member, &keys, &mut rng).map_err(|e| refused(e.to_string()))?;
             publish(
-                dir,
+                exchange,
                 &mut board,
                 sign(Step::Dealing, &d.encode()),
                 &mut published,
@@ -324,7 +445,7 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
                 );
             }
             publish(
-                dir,
+                exchange,
                 &mut board,
                 sign(Step::Complaints, &encode_complaints(&complaints)),
                 &mut published,
@@ -346,8 +467,8 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
             println!("{t}");
         }
     };
-    for p in &published {
-        say(format!("Publié : {}", dir.join(p).display()));
+    for (_, place) in &published {
+        say(format!("Publié : {place}"));
     }
     let mut waiting = Vec::new();
     for s in [
@@ -366,22 +487,12 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
         Some(t) => {
             let out =
                 BureauKeysFile::new(t).map_err(|e| refused(format!("cérémonie des clés : {e}")))?;
-            write_atomic(
-                &dir.join(KEYS_FILE),
-                format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&out).map_err(|e| cannot(e.to_string()))?
-                )
-                .as_bytes(),
-            )?;
+            let next = exchange.outcome(&out)?;
             let ek = out.election_key.clone();
             say(format!("Cérémonie terminée pour le {who}."));
             say("Clé de l'élection (à comparer à voix haute entre les membres du bureau) :".into());
             say(format!("  {}", grouped_hex(&ek)));
-            say(format!(
-                "Le fichier {} est à remettre à l'ordre pour préparer l'élection.",
-                dir.join(KEYS_FILE).display()
-            ));
+            say(next);
             election_key = Some(ek);
             true
         }
@@ -390,16 +501,21 @@ pub fn step(key_path: &Path, dir: &Path, verbose: bool) -> TallyResult<StepRepor
             for w in &waiting {
                 say(format!("  - {w}"));
             }
-            say(
-                "Relancez « urne-tally keygen step » quand le dossier aura reçu ces fichiers."
+            say(match exchange {
+                Exchange::Folder(_) => {
+                    "Relancez « urne-tally keygen step » quand le dossier aura reçu ces fichiers."
+                        .into()
+                }
+                Exchange::Relay(_) => "Relancez la même commande quand ces membres auront fait \
+                                       leur étape (le relais garde les messages)."
                     .into(),
-            );
+            });
             false
         }
     };
     Ok(StepReport {
         member,
-        published,
+        published: published.into_iter().map(|(name, _)| name).collect(),
         done,
         election_key,
         waiting_for: waiting,

@@ -9,7 +9,8 @@
 //! - [`paper`]: a polling station's signed paper counts;
 //! - [`next_round`]: the second round's definition from a first round's PV;
 //! - [`recensement`]: the CNB bureau's recensement général over the barreaux' PVs;
-//! - [`count`]: a result from a counts file.
+//! - [`count`]: a result from a counts file;
+//! - [`relay`]: the HTTP client of the server's ceremony relay, for [`keygen`].
 //!
 //! Every subcommand returns a [`error::TallyError`] whose exit code is 1 when something is
 //! refused (a check failed) and 2 when the command could not run.
@@ -23,6 +24,7 @@ pub mod next_round;
 pub mod paper;
 pub mod pdf;
 pub mod recensement;
+pub mod relay;
 pub mod result;
 pub mod show;
 pub mod sign;

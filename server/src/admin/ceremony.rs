@@ -46,6 +46,12 @@ fn refused(e: CeremonyError) -> Error {
     }
 }
 
+/// The relay's address for ceremony `id` (hex) on a server reached at `public_url`: what the
+/// bureau's members give `urne-tally keygen step --relay` (docs/api-ceremony.md §5).
+pub fn relay_url(public_url: &str, id: &str) -> String {
+    format!("{}/ceremonies/{id}", public_url.trim_end_matches('/'))
+}
+
 /// The ceremony of the election (its definition's barreau, campaign, election and bureau).
 pub async fn ceremony(db: &Db, election: &str) -> Result<Ceremony> {
     let def = setup::definition(db, election).await?;

@@ -6,11 +6,12 @@
 //!    `URNE_TEST_POSTGRES_URL`, started by [`urne_server::testkit::spawn_app`]); the ordre's staff
 //!    (a secrétariat and a bâtonnier account) post the definition file, the roll CSV, the
 //!    candidacies CSV, issue the codes — read back from the letters' PDF with `pdftotext` — or
-//!    carry round 1's over, relay the key ceremony's outcome, build the genesis, upload the seal,
+//!    carry round 1's over, relay the key ceremony (or take its outcome), build the genesis, upload the seal,
 //!    register procurations, close the vote and export the archive;
 //! 2. **`urne-tally`** for the bureau ([`Bureau`]: one key file per member, `keygen init`, the
-//!    key ceremony in file mode with `keygen step`, `sign-genesis`, `decrypt`, `result`, `sign`,
-//!    `next-round`);
+//!    key ceremony with `keygen step` — in a shared folder for first rounds, through the
+//!    server's relay (`--relay`) for second rounds —, `sign-genesis`, `decrypt`, `result`,
+//!    `sign`, `next-round`);
 //! 3. electors vote over HTTP with the booth's code path ([`Scenario::cast`]: the code of the
 //!    letter → credential → login token; the ballot page's contests; `Ballot::prepare`; the proxy
 //!    credential for a mandataire);
@@ -136,6 +137,17 @@ fn os<S: AsRef<OsStr> + ?Sized>(s: &S) -> &OsStr {
 /// `urne-tally ARGS…` (the passphrase in the environment).
 pub fn tally(args: &[&OsStr]) -> Run {
     run(&tools().tally, args)
+}
+
+/// `urne-tally ARGS…` from an async test: on a blocking thread, so that the in-process server
+/// keeps answering the program (the key ceremony's relay).
+pub async fn tally_async(args: Vec<std::ffi::OsString>) -> Run {
+    tokio::task::spawn_blocking(move || {
+        let refs: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        tally(&refs)
+    })
+    .await
+    .unwrap()
 }
 
 /// `urne-tally ARGS…`, which must succeed.
@@ -308,6 +320,72 @@ impl Bureau {
         out["election_key"].as_str().unwrap().to_owned()
     }
 
+    /// The key ceremony through the server's relay (docs/api-ceremony.md §5): every member runs
+    /// `urne-tally keygen step --relay URL` with the address of the « Cérémonie des clés » page
+    /// until it is over; the server records the outcome itself (nothing to upload) and each
+    /// member's last step checks that the server's election key is his. Returns the election key
+    /// (hex).
+    pub async fn ceremony_by_relay(&self, s: &Scenario, election: &str) -> String {
+        let (st, status) = s
+            .secretariat
+            .get_json(&format!("/admin/elections/{election}/ceremonie"))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{status}");
+        let id = status["ceremony"].as_str().unwrap().to_owned();
+        let page = s
+            .secretariat
+            .get(&format!("/admin/elections/{election}/ceremonie"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&format!("/ceremonies/{id}</code>")),
+            "l'adresse du relais sur la page : {page}"
+        );
+        let relay = s.app.url(&format!("/ceremonies/{id}"));
+        let keys: Vec<PathBuf> = (0..self.keys.len())
+            .map(|m| self.key(election, m))
+            .collect();
+        let mut done = vec![false; keys.len()];
+        let mut election_keys = Vec::new();
+        for _ in 0..5 {
+            for (i, k) in keys.iter().enumerate() {
+                if done[i] {
+                    continue;
+                }
+                let r = tally_async(vec![
+                    "keygen".into(),
+                    "step".into(),
+                    "--key".into(),
+                    k.into(),
+                    "--relay".into(),
+                    relay.clone().into(),
+                    "--json".into(),
+                ])
+                .await;
+                assert_eq!(r.code, 0, "keygen step --relay\n{}\n{}", r.stdout, r.stderr);
+                let j = r.json();
+                done[i] = j["done"].as_bool().unwrap();
+                if done[i] {
+                    election_keys.push(j["election_key"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+        assert!(done.iter().all(|d| *d), "la cérémonie ne s'achève pas");
+        let (_, status) = s
+            .secretariat
+            .get_json(&format!("/admin/elections/{election}/ceremonie"))
+            .await;
+        assert_eq!(status["complete"], true, "{status}");
+        let key = status["election_key"].as_str().unwrap().to_owned();
+        assert!(
+            election_keys.iter().all(|k| *k == key),
+            "{election_keys:?} / {key}"
+        );
+        key
+    }
+
     /// The bâtonnier checks the genesis file and signs its fingerprint (`urne-tally
     /// sign-genesis`); returns the seal file.
     pub fn sign_genesis(&self, election: &str, genesis: &Path, fingerprint: &Hash32) -> PathBuf {
@@ -405,6 +483,17 @@ pub struct Preparation<'a> {
     pub candidacies_csv: Option<&'a [u8]>,
     /// Codes issued, or carried over from round 1.
     pub codes: Codes,
+    /// How the bureau runs the key ceremony.
+    pub ceremony: CeremonyBy,
+}
+
+/// How the bureau's members exchange the key ceremony's messages (docs/api-ceremony.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CeremonyBy {
+    /// A shared folder (`keygen step --dir`), the outcome uploaded by the ordre.
+    Folder,
+    /// The server's relay (`keygen step --relay`).
+    Relay,
 }
 
 /// A sealed, open election.
@@ -672,7 +761,8 @@ impl Scenario {
     }
 
     /// The whole preparation up to the open vote: definition, roll, candidacies, codes, the
-    /// dérogation when needed, the key ceremony (file mode), genesis, `sign-genesis`, seal.
+    /// dérogation when needed, the key ceremony (as `p.ceremony` says), genesis, `sign-genesis`,
+    /// seal.
     pub async fn prepare(&self, p: &Preparation<'_>, bureau: &Bureau) -> Open {
         let id = p.definition.election_id.clone();
         self.create(p.definition).await;
@@ -689,7 +779,10 @@ impl Scenario {
             }
         };
         self.derogation_if_needed(&id).await;
-        bureau.ceremony(self, &id).await;
+        match p.ceremony {
+            CeremonyBy::Folder => bureau.ceremony(self, &id).await,
+            CeremonyBy::Relay => bureau.ceremony_by_relay(self, &id).await,
+        };
         let fingerprint = self.build_genesis(&id).await;
         let dir = self.folder(&id);
         let genesis = dir.join("genese.urne");
@@ -725,6 +818,7 @@ impl Scenario {
                     from: first.id.clone(),
                     codes: first.codes.clone(),
                 },
+                ceremony: CeremonyBy::Relay,
             },
             bureau,
         )
@@ -1119,6 +1213,7 @@ impl BarreauElection<'_> {
                     roll_csv: &sample(&format!("{data}.csv")),
                     candidacies_csv: Some(&sample(self.candidacies)),
                     codes: Codes::Issue,
+                    ceremony: CeremonyBy::Folder,
                 },
                 &bureau,
             )

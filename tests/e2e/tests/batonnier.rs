@@ -15,8 +15,8 @@ use urne::model::{ContestKind, Round};
 use urne::rules::counts_file::ContestResult;
 use urne::rules::method_batonnier::BatonnierOutcome;
 use urne_e2e::{
-    Backend, Bureau, Cast, Codes, Counted, Preparation, Scenario, definition, sample, tally_of,
-    verify,
+    Backend, Bureau, Cast, CeremonyBy, Codes, Counted, Preparation, Scenario, definition, sample,
+    tally_of, verify,
 };
 
 const ROLL: &str = "tests/rolls/valence-utf-8-virgule.csv";
@@ -136,6 +136,7 @@ async fn the_batonnier_is_elected_in_round_two_by_age_after_a_round_one_without_
                 roll_csv: &roll,
                 candidacies_csv: Some(&sample(CANDIDACIES)),
                 codes: Codes::Issue,
+                ceremony: CeremonyBy::Folder,
             },
             &bureau,
         )

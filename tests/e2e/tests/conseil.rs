@@ -17,8 +17,8 @@ use urne::model::{ContestKind, Round};
 use urne::rules::counts_file::ContestResult;
 use urne::rules::method_conseil::ConseilResult;
 use urne_e2e::{
-    Backend, Bureau, Cast, Codes, Counted, Preparation, Scenario, definition, sample, tally_of,
-    verify,
+    Backend, Bureau, Cast, CeremonyBy, Codes, Counted, Preparation, Scenario, definition, sample,
+    tally_of, verify,
 };
 
 const ROLL: &str = "tests/rolls/valence-utf-8-virgule.csv";
@@ -97,6 +97,7 @@ async fn round_one_fills_one_seat_by_absolute_majority_and_round_two_the_others_
                 roll_csv: &roll,
                 candidacies_csv: Some(&sample(CANDIDACIES)),
                 codes: Codes::Issue,
+                ceremony: CeremonyBy::Folder,
             },
             &bureau,
         )

@@ -45,8 +45,10 @@ impl CeremonyArgs {
         }
         let s = ceremony::status(&admin.db, &self.election).await?;
         let recorded = ceremony::recorded(&admin.db, &self.election).await?;
+        let relay = ceremony::relay_url(&admin.config.public_url, &s.ceremony);
         let mut text = format!(
-            "Cérémonie {} : {} message(s) reçu(s).\n",
+            "Cérémonie {} : {} message(s) reçu(s).\nAdresse du relais (urne-tally keygen step \
+             --relay) : {relay}\n",
             &s.ceremony[..16],
             s.messages.len()
         );
@@ -69,7 +71,12 @@ impl CeremonyArgs {
         }
         c.print(
             &text,
-            &serde_json::json!({ "status": s, "recorded": recorded, "written": written }),
+            &serde_json::json!({
+                "status": s,
+                "recorded": recorded,
+                "relay": relay,
+                "written": written,
+            }),
         )
     }
 }

@@ -195,6 +195,8 @@ struct CeremonyPage {
     threshold: u32,
     status: ceremony::Status,
     recorded: bool,
+    /// What the members give `urne-tally keygen step --relay`.
+    relay_url: String,
 }
 
 async fn ceremony_page(staff: Staff, Path(id): Path<String>) -> Response {
@@ -211,6 +213,7 @@ async fn ceremony_page(staff: Staff, Path(id): Path<String>) -> Response {
                 sealed: o.sealed,
                 threshold: o.definition.bureau.threshold,
                 recorded: ceremony::recorded(&staff.admin.db, &id).await?,
+                relay_url: ceremony::relay_url(&staff.admin.config.public_url, &status.ceremony),
                 status,
             },
             StatusCode::OK,

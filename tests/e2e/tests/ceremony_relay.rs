@@ -1,0 +1,164 @@
+//! The key ceremony through the server's relay (`urne-tally keygen step|status --relay`,
+//! docs/api-ceremony.md §5) when something is wrong, on SQLite and PostgreSQL: an unknown
+//! ceremony and an unreachable server cannot run (exit 2); a member who publishes, with another
+//! key file of his, a message different from the one the relay holds is refused with the relay's
+//! words (exit 1) and changes nothing; a step run twice publishes nothing new; then the ceremony
+//! ends normally and the server records the keys. The successful ceremony by relay is also the one
+//! of every second round of the scenarios (batonnier.rs, conseil.rs).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use urne_e2e::{Backend, Bureau, Run, Scenario, definition, tally_async, tally_ok};
+
+const ELECTION: &str = "valence-relais";
+
+async fn step(key: &Path, relay: &str) -> Run {
+    tally_async(vec![
+        "keygen".into(),
+        "step".into(),
+        "--key".into(),
+        key.into(),
+        "--relay".into(),
+        relay.into(),
+        "--json".into(),
+    ])
+    .await
+}
+
+async fn status(relay: &str) -> Run {
+    tally_async(vec![
+        "keygen".into(),
+        "status".into(),
+        "--relay".into(),
+        relay.into(),
+    ])
+    .await
+}
+
+async fn the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremony_still_ends(
+    backend: Backend,
+) {
+    let s = Scenario::start(backend).await;
+    let bureau = Bureau::new(
+        &s.folder("bureau"),
+        &["Me Anne Aubert", "Me Paul Barbier", "Me Marie Durand"],
+        1,
+    );
+    let def = definition(
+        "Valence",
+        ELECTION,
+        &bureau,
+        serde_json::json!([{ "kind": "batonnier", "id": "batonnier", "round": 1, "candidacies": [] }]),
+        8,
+    );
+    s.create(&def).await;
+    let (_, st) = s
+        .secretariat
+        .get_json(&format!("/admin/elections/{ELECTION}/ceremonie"))
+        .await;
+    let id = st["ceremony"].as_str().unwrap().to_owned();
+    let relay = s.app.url(&format!("/ceremonies/{id}"));
+
+    // An id this server does not know, a server that does not answer, a malformed address, both
+    // places at once: the command cannot run, and says which address.
+    let unknown = s.app.url(&format!("/ceremonies/{}", "ab".repeat(32)));
+    let r = status(&unknown).await;
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&unknown) && r.stderr.contains("inconnue"),
+        "{}",
+        r.stderr
+    );
+    let nobody = format!("http://127.0.0.1:9/ceremonies/{id}");
+    let r = status(&nobody).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("ne répond pas"), "{}", r.stderr);
+    let r = status(&format!("{relay}/messages")).await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("https://…/ceremonies/IDENTIFIANT"),
+        "{}",
+        r.stderr
+    );
+    let r = tally_async(vec![
+        "keygen".into(),
+        "status".into(),
+        "--relay".into(),
+        relay.clone().into(),
+        "--dir".into(),
+        OsString::from(s.folder("x")),
+    ])
+    .await;
+    assert_eq!(r.code, 2, "--dir et --relay ensemble : {}", r.stderr);
+
+    // Scrutateur 1 publishes his transport key; run again, nothing new.
+    let k1 = bureau.key(ELECTION, 1);
+    let r = step(&k1, &relay).await;
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.json()["published"],
+        serde_json::json!(["1-transport_key-1.json"])
+    );
+    assert_eq!(r.json()["done"], false);
+    let r = step(&k1, &relay).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["published"], serde_json::json!([]));
+
+    // The same member with another key file for this election (same signing key, another
+    // ceremony seed, hence another transport key): refused before anything is posted (the relay
+    // would refuse it too, 409), the relay keeps the first message.
+    let other = bureau.dir.join("membre-1-autre.urnekey");
+    tally_ok(&[
+        "keygen".as_ref(),
+        "init".as_ref(),
+        "--key".as_ref(),
+        other.as_os_str(),
+        "--from".as_ref(),
+        bureau.keys[1].as_os_str(),
+    ]);
+    let r = step(&other, &relay).await;
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("le relais contient une clé de transport du scrutateur 1")
+            && r.stderr.contains("n'est pas celle de ce fichier de clé"),
+        "{}",
+        r.stderr
+    );
+    let r = status(&relay).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("clé de transport : en attente de scrutateur 2 (Me Marie Durand)\n"),
+        "{}",
+        r.stdout
+    );
+
+    // The ceremony ends with the members' own files; the server recorded the keys.
+    let key = bureau.ceremony_by_relay(&s, ELECTION).await;
+    assert_eq!(key.len(), 64);
+    let r = status(&relay).await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("en attente"), "{}", r.stdout);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremony_still_ends()
+ {
+    the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremony_still_ends(
+        Backend::Sqlite,
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremony_still_ends()
+ {
+    the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremony_still_ends(
+        Backend::Postgres,
+    )
+    .await
+}
