@@ -266,12 +266,10 @@ impl Bureau {
     /// /ceremonies/{id}`), every member runs `urne-tally keygen step --dir` in the shared folder
     /// until it is over, and the ordre uploads `cles-bureau.json`. Returns the election key (hex).
     pub async fn ceremony(&self, s: &Scenario, election: &str) -> String {
-        let (st, status) = s
-            .secretariat
-            .get_json(&format!("/admin/elections/{election}/ceremonie"))
-            .await;
-        assert_eq!(st, StatusCode::OK, "{status}");
-        let id = status["ceremony"].as_str().unwrap().to_owned();
+        let id = s.ceremony_status(election).await["ceremony"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let text = testkit::client()
             .get(s.app.url(&format!("/ceremonies/{id}")))
             .send()
@@ -326,12 +324,10 @@ impl Bureau {
     /// member's last step checks that the server's election key is his. Returns the election key
     /// (hex).
     pub async fn ceremony_by_relay(&self, s: &Scenario, election: &str) -> String {
-        let (st, status) = s
-            .secretariat
-            .get_json(&format!("/admin/elections/{election}/ceremonie"))
-            .await;
-        assert_eq!(st, StatusCode::OK, "{status}");
-        let id = status["ceremony"].as_str().unwrap().to_owned();
+        let id = s.ceremony_status(election).await["ceremony"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let page = s
             .secretariat
             .get(&format!("/admin/elections/{election}/ceremonie"))
@@ -373,10 +369,7 @@ impl Bureau {
             }
         }
         assert!(done.iter().all(|d| *d), "la cérémonie ne s'achève pas");
-        let (_, status) = s
-            .secretariat
-            .get_json(&format!("/admin/elections/{election}/ceremonie"))
-            .await;
+        let status = s.ceremony_status(election).await;
         assert_eq!(status["complete"], true, "{status}");
         let key = status["election_key"].as_str().unwrap().to_owned();
         assert!(
@@ -746,6 +739,16 @@ impl Scenario {
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         std::fs::write(path, r.bytes().await.unwrap()).unwrap();
+    }
+
+    /// The « Cérémonie des clés » page as JSON (`ceremony` id, `complete`, `election_key`…).
+    pub async fn ceremony_status(&self, election: &str) -> Value {
+        let (st, status) = self
+            .secretariat
+            .get_json(&format!("/admin/elections/{election}/ceremonie"))
+            .await;
+        assert_eq!(st, StatusCode::OK, "{status}");
+        status
     }
 
     /// Uploads the bâtonnier's seal (`POST …/sceller`).

@@ -54,11 +54,10 @@ async fn the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremo
         8,
     );
     s.create(&def).await;
-    let (_, st) = s
-        .secretariat
-        .get_json(&format!("/admin/elections/{ELECTION}/ceremonie"))
-        .await;
-    let id = st["ceremony"].as_str().unwrap().to_owned();
+    let id = s.ceremony_status(ELECTION).await["ceremony"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let relay = s.app.url(&format!("/ceremonies/{id}"));
 
     // An id this server does not know, a server that does not answer, a malformed address, both
