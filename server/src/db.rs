@@ -120,6 +120,52 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Why a PostgreSQL `url` leaves the link to the database unprotected, if it does: a host that
+/// is not this machine, without `sslmode=verify-full` or `verify-ca`. sqlx's default (`prefer`)
+/// and `require` encrypt without checking whom they talk to, and `prefer` silently falls back
+/// to clear text; the link carries the login tokens' hashes and the émargement
+/// (docs/deployment.md, « PostgreSQL »).
+pub fn postgres_tls_warning(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (authority, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, q),
+        None => (rest, ""),
+    };
+    let authority = authority.split('/').next().unwrap_or_default();
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    };
+    let host = match hostport.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => hostport.split(':').next().unwrap_or_default(),
+    };
+    let host = if host.is_empty() {
+        // `postgres:///db?host=/run/postgresql`: a Unix socket, or libpq's local default.
+        param("host").unwrap_or_default()
+    } else {
+        host
+    };
+    let local = host.is_empty()
+        || host.starts_with('/')
+        || host.starts_with("%2F")
+        || host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let mode = param("sslmode").unwrap_or("prefer");
+    if local || mode == "verify-full" || mode == "verify-ca" {
+        return None;
+    }
+    Some(format!(
+        "la connexion à PostgreSQL sur « {host} » (sslmode={mode}) ne vérifie pas le certificat \
+         du serveur de base de données : ajoutez ?sslmode=verify-full&sslrootcert=AC.pem à \
+         l'URL (docs/deployment.md)"
+    ))
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://PATH` — the file is created if absent — or
     /// `postgres://…`), then applies the migrations.
@@ -159,6 +205,9 @@ impl Db {
                 }
             }
             Backend::Postgres => {
+                if let Some(w) = postgres_tls_warning(url) {
+                    tracing::warn!("{w}");
+                }
                 let options = AnyConnectOptions::from_str(url).map_err(connect_err)?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
@@ -276,5 +325,29 @@ mod tests {
             "postgres://postgres@127.0.0.1/test"
         );
         assert_eq!(redact_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+
+    #[test]
+    fn a_remote_postgresql_without_certificate_check_is_warned_about_and_a_local_one_is_not() {
+        for remote in [
+            "postgres://urne:pw@db.barreau.fr/urne",
+            "postgres://urne@10.0.0.5:5432/urne?sslmode=require",
+            "postgresql://urne@[2001:db8::5]/urne?sslmode=prefer",
+            "postgres://urne@db.barreau.fr/urne?application_name=x&sslmode=disable",
+        ] {
+            let w = postgres_tls_warning(remote).unwrap_or_else(|| panic!("{remote}"));
+            assert!(w.contains("sslmode=verify-full"), "{w}");
+            assert!(!w.contains("pw"), "{w}");
+        }
+        for fine in [
+            "postgres://postgres@127.0.0.1:5432/test",
+            "postgres://postgres@localhost/test",
+            "postgres://postgres@[::1]/test",
+            "postgres:///urne?host=/run/postgresql",
+            "postgres://urne@db.barreau.fr/urne?sslmode=verify-full&sslrootcert=/etc/urne/ac.pem",
+            "postgres://urne@db.barreau.fr/urne?sslrootcert=/etc/urne/ac.pem&sslmode=verify-ca",
+        ] {
+            assert_eq!(postgres_tls_warning(fine), None, "{fine}");
+        }
     }
 }
