@@ -1,5 +1,6 @@
 //! The HTTP client of the server's ceremony relay (docs/api-ceremony.md §5), for `urne-tally
-//! keygen step --relay` and `keygen status --relay`.
+//! keygen step --relay` and `keygen status --relay`, and of its seal endpoint, for `urne-tally
+//! sign-genesis --server` ([`Server`]).
 //!
 //! A relay is a shared folder behind HTTP: the program reads the ceremony file and the messages,
 //! does every step it can, and posts its new messages. Nothing the server sends is trusted: the
@@ -87,24 +88,102 @@ fn relay_message(body: &str) -> String {
         .unwrap_or_else(|| body.chars().take(300).collect())
 }
 
+/// The HTTP client for `url`, with a warning on stderr for plain http to another machine:
+/// integrity does not rest on TLS (ids and fingerprints pin what is fetched, every message and
+/// seal is signed, the shares are encrypted), but the traffic should not be readable or
+/// alterable by whoever sits on the network.
+fn client(url: &str) -> TallyResult<reqwest::blocking::Client> {
+    if url.starts_with("http://") && !is_loopback(url) {
+        eprintln!(
+            "Attention : {url} n'est pas chiffrée (http://) ; les messages restent signés, mais \
+             préférez l'adresse en https:// du serveur."
+        );
+    }
+    reqwest::blocking::Client::builder()
+        .timeout(TIMEOUT)
+        .user_agent(concat!("urne-tally/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| cannot(format!("client HTTP : {e}")))
+}
+
+/// The voting server, for the bâtonnier's seal (`sign-genesis --server`): the genesis it
+/// exports (`GET /elections/{id}/archive`) and the seal it takes (`POST /elections/{id}/seal`,
+/// docs/api-ceremony.md §4 and §5).
+#[derive(Debug)]
+pub struct Server {
+    /// `https://host[/prefix]`, without a trailing slash.
+    url: String,
+    client: reqwest::blocking::Client,
+}
+
+impl Server {
+    /// The server at `url` (`https://vote.barreau.fr`, as in the letters to the electors).
+    pub fn new(url: &str) -> TallyResult<Server> {
+        let url = url.trim().trim_end_matches('/').to_owned();
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.split("://").nth(1).is_none_or(|h| h.is_empty())
+        {
+            return Err(cannot(format!(
+                "--server « {url} » : l'adresse du serveur de vote est attendue, par exemple \
+                 https://vote.barreau-exemple.fr"
+            )));
+        }
+        let client = client(&url)?;
+        Ok(Server { url, client })
+    }
+
+    /// The archive of `election` as the server exports it (before the seal: the genesis alone).
+    pub fn archive(&self, election: &str) -> TallyResult<Vec<u8>> {
+        let url = format!("{}/elections/{election}/archive", self.url);
+        let r = self
+            .client
+            .get(&url)
+            .send()
+            .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))?;
+        let status = r.status().as_u16();
+        if status != 200 {
+            let body = r.text().unwrap_or_default();
+            return Err(cannot(format!(
+                "{url} : le serveur répond {status} : {}",
+                relay_message(&body)
+            )));
+        }
+        r.bytes()
+            .map(|b| b.to_vec())
+            .map_err(|e| cannot(format!("{url} : réponse illisible : {e}")))
+    }
+
+    /// Posts the seal file (JSON); the server's refusals come back with its words.
+    pub fn seal(&self, election: &str, seal_json: &str) -> TallyResult<()> {
+        let url = format!("{}/elections/{election}/seal", self.url);
+        let r = self
+            .client
+            .post(&url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(seal_json.to_owned())
+            .send()
+            .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))?;
+        let status = r.status().as_u16();
+        let body = r.text().unwrap_or_default();
+        match status {
+            201 => Ok(()),
+            400 | 403 | 409 => Err(refused(format!(
+                "{url} : sceau refusé par le serveur : {}",
+                relay_message(&body)
+            ))),
+            _ => Err(cannot(format!(
+                "{url} : le serveur répond {status} : {}",
+                relay_message(&body)
+            ))),
+        }
+    }
+}
+
 impl Relay {
     /// The relay at `url` (see [`parse_url`]).
     pub fn new(url: &str) -> TallyResult<Relay> {
         let (url, id) = parse_url(url)?;
-        if url.starts_with("http://") && !is_loopback(&url) {
-            // Integrity does not rest on TLS (the id pins the ceremony, every message is
-            // signed, the shares are encrypted), but what the server sends should not be
-            // readable or blockable by whoever sits on the network.
-            eprintln!(
-                "Attention : {url} n'est pas chiffrée (http://) ; les messages restent signés et \
-                 les parts chiffrées, mais préférez l'adresse en https:// du serveur."
-            );
-        }
-        let client = reqwest::blocking::Client::builder()
-            .timeout(TIMEOUT)
-            .user_agent(concat!("urne-tally/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| cannot(format!("client HTTP : {e}")))?;
+        let client = client(&url)?;
         Ok(Relay { url, id, client })
     }
 

@@ -10,10 +10,17 @@
 //! file `{"format":"urne-sceau-1","fingerprint","signature"}` — the signature of
 //! `tagged_hash("URNE-V1-seal", [fingerprint])` (`board::Seal`), which the server appends as the
 //! event at height 1.
+//!
+//! With `--server URL --election ID` instead of `--genesis`, the genesis is fetched from the
+//! voting server (`GET /elections/{id}/archive`) and the seal, once written, is posted to it
+//! (`POST /elections/{id}/seal`, docs/api-ceremony.md §5): nothing to carry. The server is not
+//! trusted for what is sealed: the same checks run, and `--fingerprint` (the fingerprint the
+//! ordre announced, on the « Scellement » page) should be given.
 
 use crate::error::{TallyResult, cannot, refused};
 use crate::io::{open_key, print_json, write_atomic};
-use clap::Args;
+use crate::relay::Server;
+use clap::{ArgGroup, Args};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::PathBuf;
@@ -42,11 +49,19 @@ pub struct SealFile {
 
 /// Arguments of `urne-tally sign-genesis`.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("acte").required(true).args(["genesis", "server"])))]
 pub struct SignGenesisArgs {
     /// L'acte de naissance de l'élection exporté par l'ordre (fichier « .urne » dont le premier
     /// événement est la genèse).
     #[arg(long)]
-    pub genesis: PathBuf,
+    pub genesis: Option<PathBuf>,
+    /// Ou bien : l'adresse du serveur de vote (https://…), qui fournit l'acte et reçoit le
+    /// sceau (avec --election).
+    #[arg(long, requires = "election")]
+    pub server: Option<String>,
+    /// L'élection à sceller sur ce serveur (avec --server).
+    #[arg(long, requires = "server")]
+    pub election: Option<String>,
     /// Votre fichier de clé de bâtonnier.
     #[arg(long)]
     pub key: PathBuf,
@@ -69,28 +84,51 @@ pub struct SignGenesisArgs {
 pub fn read_genesis(path: &std::path::Path) -> TallyResult<(Genesis, Hash32)> {
     let f = std::fs::File::open(path)
         .map_err(|e| cannot(format!("{} : ouverture impossible : {e}", path.display())))?;
-    let mut r = ArchiveReader::new(BufReader::new(f))
-        .map_err(|e| refused(format!("{} : {e}", path.display())))?;
+    genesis_of(BufReader::new(f), &path.display().to_string())
+}
+
+/// The genesis (first event) of the archive read from `r`; `what` names it in errors.
+fn genesis_of(r: impl BufRead, what: &str) -> TallyResult<(Genesis, Hash32)> {
+    let mut r = ArchiveReader::new(r).map_err(|e| refused(format!("{what} : {e}")))?;
     let first = r
         .next()
-        .ok_or_else(|| refused(format!("{} : archive vide", path.display())))?
-        .map_err(|e| refused(format!("{} : {e}", path.display())))?;
+        .ok_or_else(|| refused(format!("{what} : archive vide")))?
+        .map_err(|e| refused(format!("{what} : {e}")))?;
     let event = Event::decode(&first.bytes)
-        .map_err(|e| refused(format!("{} : genèse illisible : {e}", path.display())))?;
+        .map_err(|e| refused(format!("{what} : genèse illisible : {e}")))?;
     match event.payload {
         Payload::Genesis(g) if event.height == 0 => Ok((*g, event_hash(&first.bytes))),
         _ => Err(refused(format!(
-            "{} : le premier événement n'est pas une genèse",
-            path.display()
+            "{what} : le premier événement n'est pas une genèse"
         ))),
     }
 }
 
 /// Runs `sign-genesis`.
 pub fn run(a: &SignGenesisArgs) -> TallyResult<()> {
-    let (genesis, fp) = read_genesis(&a.genesis)?;
-    let (election, keys) =
-        check_genesis(&genesis).map_err(|e| refused(format!("{} : {e}", a.genesis.display())))?;
+    let server = match (&a.server, &a.election) {
+        (Some(url), Some(id)) => Some((Server::new(url)?, id.as_str())),
+        _ => None,
+    };
+    let (genesis, fp, what) = match (&a.genesis, &server) {
+        (Some(path), _) => {
+            let (g, fp) = read_genesis(path)?;
+            (g, fp, path.display().to_string())
+        }
+        (None, Some((s, id))) => {
+            let what = format!("genèse de « {id} » reçue du serveur");
+            let (g, fp) = genesis_of(&s.archive(id)?[..], &what)?;
+            if g.election_id != *id {
+                return Err(refused(format!(
+                    "{what} : c'est la genèse de l'élection « {} » : ne pas sceller",
+                    g.election_id
+                )));
+            }
+            (g, fp, what)
+        }
+        (None, None) => return Err(cannot("indiquer --genesis, ou --server et --election")),
+    };
+    let (election, keys) = check_genesis(&genesis).map_err(|e| refused(format!("{what} : {e}")))?;
     if let Some(expected) = &a.fingerprint {
         let expected = Hash32::from_hex(expected.trim())
             .map_err(|e| cannot(format!("--fingerprint : {e}")))?;
@@ -218,13 +256,25 @@ pub fn run(a: &SignGenesisArgs) -> TallyResult<()> {
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| cannot(e.to_string()))?;
     write_atomic(&a.out, format!("{text}\n").as_bytes())?;
+    // The file first: if the server does not answer, the seal is not lost and can be handed over.
+    if let Some((s, id)) = &server {
+        s.seal(id, &text)?;
+    }
     if a.json {
         return print_json(&serde_json::json!({
             "fingerprint": fp,
             "seal": a.out.display().to_string(),
+            "sealed_on_server": server.is_some(),
             "summary": summary,
         }));
     }
-    println!("Sceau écrit : {} (à remettre à l'ordre).", a.out.display());
+    if server.is_some() {
+        println!(
+            "Sceau écrit : {} ; le serveur l'a enregistré : l'élection est scellée.",
+            a.out.display()
+        );
+    } else {
+        println!("Sceau écrit : {} (à remettre à l'ordre).", a.out.display());
+    }
     Ok(())
 }

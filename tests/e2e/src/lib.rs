@@ -9,9 +9,9 @@
 //!    carry round 1's over, relay the key ceremony (or take its outcome), build the genesis, upload the seal,
 //!    register procurations, close the vote and export the archive;
 //! 2. **`urne-tally`** for the bureau ([`Bureau`]: one key file per member, `keygen init`, the
-//!    key ceremony with `keygen step` — in a shared folder for first rounds, through the
-//!    server's relay (`--relay`) for second rounds —, `sign-genesis`, `decrypt`, `result`,
-//!    `sign`, `next-round`);
+//!    key ceremony with `keygen step` and the seal with `sign-genesis` — by files for first
+//!    rounds, through the server (`--relay`, `--server`) for second rounds —, `decrypt`,
+//!    `result`, `sign`, `next-round`);
 //! 3. electors vote over HTTP with the booth's code path ([`Scenario::cast`]: the code of the
 //!    letter → credential → login token; the ballot page's contests; `Ballot::prepare`; the proxy
 //!    credential for a mandataire);
@@ -399,6 +399,57 @@ impl Bureau {
         out
     }
 
+    /// The bâtonnier seals through the server (`urne-tally sign-genesis --server URL --election
+    /// ID --fingerprint F`): the genesis fetched, checked and signed, the seal posted; the
+    /// server's « Scellement » page then says sealed.
+    /// A fingerprint other than the announced one is refused first: nothing signed, nothing sent.
+    pub async fn sign_genesis_on_server(&self, s: &Scenario, election: &str, fingerprint: &Hash32) {
+        let out = s.folder(election).join("sceau.json");
+        let run = |fp: String| {
+            tally_async(vec![
+                "sign-genesis".into(),
+                "--server".into(),
+                s.app.url("").into(),
+                "--election".into(),
+                election.into(),
+                "--key".into(),
+                self.key(election, 0).into(),
+                "--fingerprint".into(),
+                fp.into(),
+                "--out".into(),
+                out.clone().into(),
+                "--yes".into(),
+                "--json".into(),
+            ])
+        };
+        let r = run("00".repeat(32)).await;
+        assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("n'est pas celle annoncée"),
+            "{}",
+            r.stderr
+        );
+        assert!(!out.exists());
+        assert!(
+            !urne_server::admin::sealing::is_sealed(s.app.db(), election)
+                .await
+                .unwrap()
+        );
+        let r = run(fingerprint.to_hex()).await;
+        assert_eq!(
+            r.code, 0,
+            "sign-genesis --server\n{}\n{}",
+            r.stdout, r.stderr
+        );
+        assert_eq!(r.json()["sealed_on_server"], true, "{}", r.stdout);
+        assert!(
+            urne_server::admin::sealing::is_sealed(s.app.db(), election)
+                .await
+                .unwrap(),
+            "l'élection n'est pas scellée"
+        );
+    }
+
     /// Members `members` decrypt the closed archive (`urne-tally decrypt`); their partial files.
     pub fn decrypt(&self, election: &str, archive: &Path, members: &[usize]) -> Vec<PathBuf> {
         members
@@ -480,12 +531,15 @@ pub struct Preparation<'a> {
     pub ceremony: CeremonyBy,
 }
 
-/// How the bureau's members exchange the key ceremony's messages (docs/api-ceremony.md).
+/// How the bureau's members exchange the key ceremony's messages and the seal with the ordre
+/// (docs/api-ceremony.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CeremonyBy {
-    /// A shared folder (`keygen step --dir`), the outcome uploaded by the ordre.
+    /// Files: a shared folder (`keygen step --dir`), the outcome uploaded by the ordre; the
+    /// genesis file exported by the ordre, the seal file uploaded by the bâtonnier.
     Folder,
-    /// The server's relay (`keygen step --relay`).
+    /// The server: its relay (`keygen step --relay`) and its seal endpoint (`sign-genesis
+    /// --server`).
     Relay,
 }
 
@@ -764,8 +818,8 @@ impl Scenario {
     }
 
     /// The whole preparation up to the open vote: definition, roll, candidacies, codes, the
-    /// dérogation when needed, the key ceremony (as `p.ceremony` says), genesis, `sign-genesis`,
-    /// seal.
+    /// dérogation when needed, the key ceremony, genesis, `sign-genesis` and seal (by files or
+    /// through the server, as `p.ceremony` says).
     pub async fn prepare(&self, p: &Preparation<'_>, bureau: &Bureau) -> Open {
         let id = p.definition.election_id.clone();
         self.create(p.definition).await;
@@ -787,11 +841,17 @@ impl Scenario {
             CeremonyBy::Relay => bureau.ceremony_by_relay(self, &id).await,
         };
         let fingerprint = self.build_genesis(&id).await;
-        let dir = self.folder(&id);
-        let genesis = dir.join("genese.urne");
-        self.export_archive(&id, &genesis).await;
-        let seal = bureau.sign_genesis(&id, &genesis, &fingerprint);
-        self.seal(&id, &seal).await;
+        match p.ceremony {
+            CeremonyBy::Folder => {
+                let genesis = self.folder(&id).join("genese.urne");
+                self.export_archive(&id, &genesis).await;
+                let seal = bureau.sign_genesis(&id, &genesis, &fingerprint);
+                self.seal(&id, &seal).await;
+            }
+            CeremonyBy::Relay => {
+                bureau.sign_genesis_on_server(self, &id, &fingerprint).await;
+            }
+        }
         let definition = urne_server::setup::definition(self.app.db(), &id)
             .await
             .unwrap();

@@ -1,10 +1,12 @@
 //! The key ceremony through the server's relay (`urne-tally keygen step|status --relay`,
 //! docs/api-ceremony.md §5) when something is wrong, on SQLite and PostgreSQL: an unknown
 //! ceremony and an unreachable server cannot run (exit 2); a member who publishes, with another
-//! key file of his, a message different from the one the relay holds is refused with the relay's
-//! words (exit 1) and changes nothing; a step run twice publishes nothing new; then the ceremony
-//! ends normally and the server records the keys. The successful ceremony by relay is also the one
-//! of every second round of the scenarios (batonnier.rs, conseil.rs).
+//! key file of his, a message different from the one the relay holds is refused before anything
+//! is posted (exit 1) and changes nothing; a step run twice publishes nothing new; then the
+//! ceremony ends normally and the server records the keys. `sign-genesis --server` before any
+//! genesis cannot run and names the address. The successful ceremony and seal through the server
+//! are those of every second round of the scenarios (batonnier.rs, conseil.rs), where a wrong
+//! `--fingerprint` is refused first (`Bureau::sign_genesis_on_server`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::ffi::OsString;
@@ -141,6 +143,36 @@ async fn the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremo
     let r = status(&relay).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("en attente"), "{}", r.stdout);
+
+    // No genesis yet (no roll, no codes): `sign-genesis --server` has nothing to seal and says
+    // where it looked; `--server` without `--election` is a usage error.
+    let key = bureau.key(ELECTION, 0);
+    let r = tally_async(vec![
+        "sign-genesis".into(),
+        "--server".into(),
+        s.app.url("").into(),
+        "--election".into(),
+        ELECTION.into(),
+        "--key".into(),
+        key.clone().into(),
+        "--yes".into(),
+    ])
+    .await;
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!("/elections/{ELECTION}/archive")),
+        "{}",
+        r.stderr
+    );
+    let r = tally_async(vec![
+        "sign-genesis".into(),
+        "--server".into(),
+        s.app.url("").into(),
+        "--key".into(),
+        key.into(),
+    ])
+    .await;
+    assert_eq!(r.code, 2, "{}", r.stderr);
     s.stop().await;
 }
 
