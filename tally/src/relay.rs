@@ -10,7 +10,7 @@
 //! withhold messages, never forge one. Secrets never travel: the shares are encrypted to each
 //! recipient's transport key before they are posted.
 
-use crate::error::{TallyResult, cannot, refused};
+use crate::error::{TallyError, TallyResult, cannot, refused};
 use std::time::Duration;
 use urne::ceremony::{BureauKeysFile, Ceremony, CeremonyBoard, DkgMessage};
 use urne::encoding::Hash32;
@@ -106,6 +106,47 @@ fn client(url: &str) -> TallyResult<reqwest::blocking::Client> {
         .map_err(|e| cannot(format!("client HTTP : {e}")))
 }
 
+/// Sends `req` to `url`; the error says the server could not be reached.
+fn send(
+    req: reqwest::blocking::RequestBuilder,
+    url: &str,
+) -> TallyResult<reqwest::blocking::Response> {
+    req.send()
+        .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))
+}
+
+/// `POST url` with a JSON body: the status and the answer's text.
+fn post_json(
+    client: &reqwest::blocking::Client,
+    url: &str,
+    body: String,
+) -> TallyResult<(u16, String)> {
+    let r = send(
+        client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body),
+        url,
+    )?;
+    let status = r.status().as_u16();
+    Ok((status, r.text().unwrap_or_default()))
+}
+
+/// The error for a posted `what` the server did not take: its refusals (400 malformed, 403
+/// signature or rule, 409 conflict or closed) with its words, anything else as a failure to run.
+fn not_taken(url: &str, what: &str, status: u16, body: &str) -> TallyError {
+    match status {
+        400 | 403 | 409 => refused(format!(
+            "{url} : {what} refusé par le serveur : {}",
+            relay_message(body)
+        )),
+        _ => cannot(format!(
+            "{url} : {what} : le serveur répond {status} : {}",
+            relay_message(body)
+        )),
+    }
+}
+
 /// The voting server, for the bâtonnier's seal (`sign-genesis --server`): the genesis it
 /// exports (`GET /elections/{id}/archive`) and the seal it takes (`POST /elections/{id}/seal`,
 /// docs/api-ceremony.md §4 and §5).
@@ -135,11 +176,7 @@ impl Server {
     /// The archive of `election` as the server exports it (before the seal: the genesis alone).
     pub fn archive(&self, election: &str) -> TallyResult<Vec<u8>> {
         let url = format!("{}/elections/{election}/archive", self.url);
-        let r = self
-            .client
-            .get(&url)
-            .send()
-            .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))?;
+        let r = send(self.client.get(&url), &url)?;
         let status = r.status().as_u16();
         if status != 200 {
             let body = r.text().unwrap_or_default();
@@ -156,25 +193,9 @@ impl Server {
     /// Posts the seal file (JSON); the server's refusals come back with its words.
     pub fn seal(&self, election: &str, seal_json: &str) -> TallyResult<()> {
         let url = format!("{}/elections/{election}/seal", self.url);
-        let r = self
-            .client
-            .post(&url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(seal_json.to_owned())
-            .send()
-            .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))?;
-        let status = r.status().as_u16();
-        let body = r.text().unwrap_or_default();
-        match status {
-            201 => Ok(()),
-            400 | 403 | 409 => Err(refused(format!(
-                "{url} : sceau refusé par le serveur : {}",
-                relay_message(&body)
-            ))),
-            _ => Err(cannot(format!(
-                "{url} : le serveur répond {status} : {}",
-                relay_message(&body)
-            ))),
+        match post_json(&self.client, &url, seal_json.to_owned())? {
+            (201, _) => Ok(()),
+            (status, body) => Err(not_taken(&url, "sceau", status, &body)),
         }
     }
 }
@@ -195,11 +216,7 @@ impl Relay {
     /// `GET path`: the status and the body, or why the server could not be reached.
     fn get(&self, path: &str) -> TallyResult<(u16, String)> {
         let url = format!("{}{path}", self.url);
-        let r = self
-            .client
-            .get(&url)
-            .send()
-            .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))?;
+        let r = send(self.client.get(&url), &url)?;
         let status = r.status().as_u16();
         let body = r
             .text()
@@ -274,28 +291,10 @@ impl Relay {
     /// different message already there or the ceremony closed) come back with its words.
     pub fn post(&self, m: &DkgMessage) -> TallyResult<Posted> {
         let url = format!("{}/messages", self.url);
-        let r = self
-            .client
-            .post(&url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(m.to_json())
-            .send()
-            .map_err(|e| cannot(format!("{url} : le serveur ne répond pas : {e}")))?;
-        let status = r.status().as_u16();
-        let body = r.text().unwrap_or_default();
-        match status {
-            201 => Ok(Posted::Stored),
-            200 => Ok(Posted::AlreadyThere),
-            400 | 403 | 409 => Err(refused(format!(
-                "{url} : {} refusé par le serveur : {}",
-                m.file_name(),
-                relay_message(&body)
-            ))),
-            _ => Err(cannot(format!(
-                "{url} : {} : le serveur répond {status} : {}",
-                m.file_name(),
-                relay_message(&body)
-            ))),
+        match post_json(&self.client, &url, m.to_json())? {
+            (201, _) => Ok(Posted::Stored),
+            (200, _) => Ok(Posted::AlreadyThere),
+            (status, body) => Err(not_taken(&url, &m.file_name(), status, &body)),
         }
     }
 

@@ -262,14 +262,57 @@ impl Bureau {
         }
     }
 
+    /// Every member runs `urne-tally keygen step --key K PLACE_OPTION PLACE --json` in turn
+    /// until it says the ceremony is over for all (bâtonnier key and transport keys, dealings,
+    /// complaints, outcome: four passes; five allowed). Returns the election key each member's
+    /// last step printed, in member order.
+    async fn steps_until_done(
+        &self,
+        election: &str,
+        place_option: &str,
+        place: std::ffi::OsString,
+    ) -> Vec<String> {
+        let keys: Vec<PathBuf> = (0..self.keys.len())
+            .map(|m| self.key(election, m))
+            .collect();
+        let mut election_keys: Vec<Option<String>> = vec![None; keys.len()];
+        for _ in 0..5 {
+            for (i, k) in keys.iter().enumerate() {
+                if election_keys[i].is_some() {
+                    continue;
+                }
+                let r = tally_async(vec![
+                    "keygen".into(),
+                    "step".into(),
+                    "--key".into(),
+                    k.into(),
+                    place_option.into(),
+                    place.clone(),
+                    "--json".into(),
+                ])
+                .await;
+                assert_eq!(
+                    r.code, 0,
+                    "keygen step {place_option}\n{}\n{}",
+                    r.stdout, r.stderr
+                );
+                let j = r.json();
+                if j["done"].as_bool().unwrap() {
+                    election_keys[i] = Some(j["election_key"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+        election_keys
+            .into_iter()
+            .map(|k| k.expect("la cérémonie ne s'achève pas"))
+            .collect()
+    }
+
     /// The key ceremony in file mode: the ordre hands over the ceremony file (`GET
     /// /ceremonies/{id}`), every member runs `urne-tally keygen step --dir` in the shared folder
     /// until it is over, and the ordre uploads `cles-bureau.json`. Returns the election key (hex).
     pub async fn ceremony(&self, s: &Scenario, election: &str) -> String {
-        let id = s.ceremony_status(election).await["ceremony"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = s.ceremony_id(election).await;
         let text = testkit::client()
             .get(s.app.url(&format!("/ceremonies/{id}")))
             .send()
@@ -282,29 +325,8 @@ impl Bureau {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("ceremonie.json"), text).unwrap();
-        let mut done = vec![false; self.keys.len()];
-        let keys: Vec<PathBuf> = (0..self.keys.len())
-            .map(|m| self.key(election, m))
-            .collect();
-        // Four steps: bâtonnier key and transport keys, dealings, complaints, outcome.
-        for _ in 0..5 {
-            for (i, k) in keys.iter().enumerate() {
-                if done[i] {
-                    continue;
-                }
-                let r = tally_ok(&[
-                    os("keygen"),
-                    os("step"),
-                    os("--key"),
-                    k.as_os_str(),
-                    os("--dir"),
-                    dir.as_os_str(),
-                    os("--json"),
-                ]);
-                done[i] = r.json()["done"].as_bool().unwrap();
-            }
-        }
-        assert!(done.iter().all(|d| *d), "la cérémonie ne s'achève pas");
+        self.steps_until_done(election, "--dir", dir.clone().into())
+            .await;
         let keys = std::fs::read(dir.join("cles-bureau.json")).unwrap();
         let (st, v) = s
             .secretariat
@@ -324,10 +346,7 @@ impl Bureau {
     /// member's last step checks that the server's election key is his. Returns the election key
     /// (hex).
     pub async fn ceremony_by_relay(&self, s: &Scenario, election: &str) -> String {
-        let id = s.ceremony_status(election).await["ceremony"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = s.ceremony_id(election).await;
         let page = s
             .secretariat
             .get(&format!("/admin/elections/{election}/ceremonie"))
@@ -340,35 +359,9 @@ impl Bureau {
             "l'adresse du relais sur la page : {page}"
         );
         let relay = s.app.url(&format!("/ceremonies/{id}"));
-        let keys: Vec<PathBuf> = (0..self.keys.len())
-            .map(|m| self.key(election, m))
-            .collect();
-        let mut done = vec![false; keys.len()];
-        let mut election_keys = Vec::new();
-        for _ in 0..5 {
-            for (i, k) in keys.iter().enumerate() {
-                if done[i] {
-                    continue;
-                }
-                let r = tally_async(vec![
-                    "keygen".into(),
-                    "step".into(),
-                    "--key".into(),
-                    k.into(),
-                    "--relay".into(),
-                    relay.clone().into(),
-                    "--json".into(),
-                ])
-                .await;
-                assert_eq!(r.code, 0, "keygen step --relay\n{}\n{}", r.stdout, r.stderr);
-                let j = r.json();
-                done[i] = j["done"].as_bool().unwrap();
-                if done[i] {
-                    election_keys.push(j["election_key"].as_str().unwrap().to_owned());
-                }
-            }
-        }
-        assert!(done.iter().all(|d| *d), "la cérémonie ne s'achève pas");
+        let election_keys = self
+            .steps_until_done(election, "--relay", relay.into())
+            .await;
         let status = s.ceremony_status(election).await;
         assert_eq!(status["complete"], true, "{status}");
         let key = status["election_key"].as_str().unwrap().to_owned();
@@ -793,6 +786,14 @@ impl Scenario {
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         std::fs::write(path, r.bytes().await.unwrap()).unwrap();
+    }
+
+    /// The id of `election`'s key ceremony, from the « Cérémonie des clés » page.
+    pub async fn ceremony_id(&self, election: &str) -> String {
+        self.ceremony_status(election).await["ceremony"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// The « Cérémonie des clés » page as JSON (`ceremony` id, `complete`, `election_key`…).

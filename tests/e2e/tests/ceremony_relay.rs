@@ -56,10 +56,7 @@ async fn the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremo
         8,
     );
     s.create(&def).await;
-    let id = s.ceremony_status(ELECTION).await["ceremony"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = s.ceremony_id(ELECTION).await;
     let relay = s.app.url(&format!("/ceremonies/{id}"));
 
     // An id this server does not know, a server that does not answer, a malformed address, both
