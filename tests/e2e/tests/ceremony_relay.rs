@@ -2,7 +2,9 @@
 //! docs/api-ceremony.md §5) when something is wrong, on SQLite and PostgreSQL: an unknown
 //! ceremony and an unreachable server cannot run (exit 2); a member who publishes, with another
 //! key file of his, a message different from the one the relay holds is refused before anything
-//! is posted (exit 1) and changes nothing; a step run twice publishes nothing new; then the
+//! is posted (exit 1) and changes nothing; a step run twice publishes nothing new; what only the
+//! server refuses (a forged signature, another ceremony's message, a malformed seal) comes back
+//! from the commands' HTTP client as a refusal in the server's words; then the
 //! ceremony ends normally and the server records the keys. `sign-genesis --server` before any
 //! genesis cannot run and names the address. The successful ceremony and seal through the server
 //! are those of every second round of the scenarios (batonnier.rs, conseil.rs), where a wrong
@@ -12,7 +14,10 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use urne::encoding::Hash32;
 use urne_e2e::{Backend, Bureau, Run, Scenario, definition, tally_async, tally_ok};
+use urne_tally::error::TallyError;
+use urne_tally::relay::{Posted, Relay, Server};
 
 const ELECTION: &str = "valence-relais";
 
@@ -103,6 +108,72 @@ async fn the_relay_refuses_a_second_different_message_of_a_member_and_the_ceremo
     let r = step(&k1, &relay).await;
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["published"], serde_json::json!([]));
+
+    // What the server itself refuses, sent by the client the commands use (`urne_tally::relay`),
+    // since the commands check before they post and never send it: a forged signature (403), a
+    // message of another ceremony (400), a malformed seal (400). Each comes back as a refusal
+    // (exit 1) in the server's own words; the same message again is taken as already there; the
+    // relay holds what it held.
+    let (held_before, again, forged, elsewhere, seal, held_after) = {
+        let relay = relay.clone();
+        let server = s.app.url("");
+        tokio::task::spawn_blocking(move || {
+            let client = Relay::new(&relay).unwrap();
+            let held = |c: &Relay| -> Vec<String> {
+                c.board()
+                    .unwrap()
+                    .messages()
+                    .map(|m| m.file_name())
+                    .collect()
+            };
+            let held_before = held(&client);
+            let m = client
+                .board()
+                .unwrap()
+                .messages()
+                .find(|m| m.member == 1)
+                .unwrap()
+                .clone();
+            let again = client.post(&m).unwrap();
+            let mut forged = m.clone();
+            forged.signature.0[0] ^= 1;
+            let forged = client.post(&forged).unwrap_err();
+            let mut elsewhere = m;
+            elsewhere.ceremony = Hash32([7; 32]);
+            let elsewhere = client.post(&elsewhere).unwrap_err();
+            let seal = Server::new(&server)
+                .unwrap()
+                .seal(ELECTION, "{}")
+                .unwrap_err();
+            (held_before, again, forged, elsewhere, seal, held(&client))
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(held_before, ["1-transport_key-1.json"]);
+    assert_eq!(again, Posted::AlreadyThere);
+    for (e, words) in [
+        (&forged, "signature invalide"),
+        (&elsewhere, "pour une autre cérémonie"),
+    ] {
+        assert!(matches!(e, TallyError::Refused(_)), "{e:?}");
+        let e = e.to_string();
+        assert!(
+            e.contains(&format!(
+                "{relay}/messages : 1-transport_key-1.json refusé par le serveur"
+            )) && e.contains(words),
+            "{e}"
+        );
+    }
+    assert!(matches!(seal, TallyError::Refused(_)), "{seal:?}");
+    let seal = seal.to_string();
+    assert!(
+        seal.contains(&format!(
+            "/elections/{ELECTION}/seal : sceau refusé par le serveur"
+        )),
+        "{seal}"
+    );
+    assert_eq!(held_after, held_before);
 
     // The same member with another key file for this election (same signing key, another
     // ceremony seed, hence another transport key): refused before anything is posted (the relay
