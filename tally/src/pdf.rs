@@ -346,12 +346,23 @@ pub fn pv_pdf(pv: &Pv) -> TallyResult<Vec<u8>> {
             ));
         }
     }
-    render(&m, all, &format!("Procès-verbal — {}", pv.result.barreau))
+    render(
+        &m,
+        all,
+        &format!("Procès-verbal — {}", pv.result.barreau),
+        pv.date.0,
+    )
 }
 
-fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResult<Vec<u8>> {
+/// `date`: the document's creation date in its PDF/A metadata (the date it states).
+fn render(
+    m: &Measure,
+    pages: Vec<(Vec<Op>, String)>,
+    title: &str,
+    date: time::Date,
+) -> TallyResult<Vec<u8>> {
     let failed = |e: urne_pdf::PdfError| cannot(e.to_string());
-    let mut doc = Document::new(title).map_err(failed)?;
+    let mut doc = Document::new(title, date).map_err(failed)?;
     for (ops, footer) in pages {
         let mut page = doc.page();
         for (i, l) in m
@@ -379,8 +390,13 @@ fn render(m: &Measure, pages: Vec<(Vec<Op>, String)>, title: &str) -> TallyResul
     doc.finish().map_err(failed)
 }
 
-/// A PDF of plain blocks (the national PV of the recensement).
-pub fn blocks_pdf(blocks: &[Block], title: &str, footer: &str) -> TallyResult<Vec<u8>> {
+/// A PDF of plain blocks (the national PV of the recensement), drawn up on `date`.
+pub fn blocks_pdf(
+    blocks: &[Block],
+    title: &str,
+    footer: &str,
+    date: time::Date,
+) -> TallyResult<Vec<u8>> {
     let m = Measure::new()?;
     let mut l = Layout::new(&m);
     for b in blocks {
@@ -393,7 +409,7 @@ pub fn blocks_pdf(blocks: &[Block], title: &str, footer: &str) -> TallyResult<Ve
         .enumerate()
         .map(|(i, p)| (p, format!("{footer} — page {}/{n}", i + 1)))
         .collect();
-    render(&m, pages, title)
+    render(&m, pages, title, date)
 }
 
 #[cfg(test)]

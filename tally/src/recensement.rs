@@ -244,6 +244,8 @@ pub fn run(a: &RecensementArgs) -> TallyResult<()> {
             "Recensement général des votes — empreinte {}",
             grouped(&hash)
         ),
+        // The national PV states no date of its own: the day it is written (UTC).
+        time::OffsetDateTime::now_utc().date(),
     )?;
     write_atomic(&pdf_path, &pdf)?;
     if a.json {

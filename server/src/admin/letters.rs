@@ -386,7 +386,7 @@ pub fn render(ctx: &LetterContext, letters: &[Letter]) -> Result<Vec<u8>> {
         },
         ctx.barreau
     );
-    let mut doc = Document::new(&title).map_err(Error::internal)?;
+    let mut doc = Document::new(&title, frtime::paris(ctx.date).date()).map_err(Error::internal)?;
     for l in letters {
         let page = page_of(&doc, ctx, l);
         doc.add(page).map_err(Error::internal)?;

@@ -403,8 +403,11 @@ pub fn emargement_pdf(
     lines: &[EmargementLine],
 ) -> Result<Vec<u8>> {
     const PER_PAGE: usize = 28;
-    let mut doc = Document::new(&format!("Liste d'émargement — barreau de {barreau}"))
-        .map_err(Error::internal)?;
+    let mut doc = Document::new(
+        &format!("Liste d'émargement — barreau de {barreau}"),
+        crate::frtime::paris(now()).date(),
+    )
+    .map_err(Error::internal)?;
     let pages = lines.len().div_ceil(PER_PAGE).max(1);
     let voted = lines.iter().filter(|l| l.voted_at.is_some()).count();
     let at = crate::frtime::date_time(now());
