@@ -15,7 +15,6 @@
 //!   the text back.
 //! - Text widths come from the font's own advance widths (skrifa, krilla's font reader), so that
 //!   wrapping and right alignment do not guess.
-//!
 //! - **Every document is PDF/A-2u** (ISO 19005-2, level U: fonts embedded, sRGB output intent, XMP
 //!   metadata, every glyph mapped to Unicode), the archival form of PDF: a procès-verbal or an
 //!   émargement list kept with the sealed ballots must still open, and read the same, when a cour
@@ -668,6 +667,28 @@ mod tests {
         ));
         assert!(contains(&bytes, "/OutputIntents"));
         assert!(contains(&bytes, "/GTS_PDFA1"));
+    }
+
+    #[test]
+    fn the_same_document_on_the_same_date_gives_the_same_bytes() {
+        let make = |day| {
+            let mut d = Document::new("Procès-verbal", day).unwrap();
+            let mut p = d.page();
+            p.text(
+                20.0,
+                30.0,
+                12.0,
+                Style::Bold,
+                Align::Left,
+                "Maître Hélène Arnaud",
+            );
+            d.add(p).unwrap();
+            d.finish().unwrap()
+        };
+        let first = make(time::macros::date!(2026 - 03 - 20));
+        assert_eq!(first, make(time::macros::date!(2026 - 03 - 20)));
+        assert_ne!(first, make(time::macros::date!(2026 - 03 - 21)));
+        assert!(contains(&first, "<xmp:CreateDate>2026-03-20"));
     }
 
     #[test]
